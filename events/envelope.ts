@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { EventId } from './claimFields.js'
+import { type LedgerEvent } from './catalogue.js'
+
+export const CURRENT_SCHEMA_VERSION = 1
+
+export const Metadata = z.strictObject({
+  recordedAt: z.iso.datetime(),
+  recordedBy: z.string().min(1).max(200),
+  schemaVersion: z.number().int().min(1),
+  correlationId: z.string().min(1).max(200).optional(),
+  causationId: z.string().min(1).max(200).optional(),
+})
+export type Metadata = z.infer<typeof Metadata>
+
+/** An event as stored: `{ id, type, data, metadata }`. */
+export type EventEnvelope = LedgerEvent & { id: string; metadata: Metadata }
+
+/** What every projection sees: the envelope and where it sits in the ledger. */
+export type RecordedEvent = EventEnvelope & {
+  /** 0-based index in the ledger: the same on every store and replica, and the Merkle leaf index. */
+  position: number
+  stream: string
+  /** 0-based index within its stream. */
+  revision: number
+}
+
+/** The stored envelope before its data is checked against its type's schema (see `upcast`). */
+export const RawEnvelope = z.strictObject({
+  id: EventId,
+  stream: z.string().min(1).max(200),
+  type: z.string().min(1).max(100),
+  data: z.record(z.string(), z.unknown()),
+  metadata: Metadata,
+})
+export type RawEnvelope = z.infer<typeof RawEnvelope>

@@ -1,0 +1,7 @@
+export * from './taxonomy.js'
+export * from './partialDate.js'
+export * from './claimFields.js'
+export * from './catalogue.js'
+export * from './envelope.js'
+export * from './streams.js'
+export * from './upcast.js'

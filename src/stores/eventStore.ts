@@ -1,0 +1,123 @@
+/**
+ * The one interface every store adapter implements (embedded SQLite, EventStoreDB). Positions are the
+ * ledger's own: 0-based, contiguous, the same on every store and replica. Store-internal offsets stay
+ * inside the adapter.
+ */
+
+/** `no_stream`, `any`, or the stream's last revision before the append. */
+export type ExpectedRevision = 'no_stream' | 'any' | number
+
+/** An event ready to store: its entry bytes and leaf hash are made once, before the append. */
+export interface EventToAppend {
+  id: string
+  stream: string
+  type: string
+  data: unknown
+  metadata: unknown
+  /** RFC 8785 canonical JSON of `{ id, stream, type, data, metadata }`: one line of the log. */
+  entry: string
+  /** RFC 6962 leaf hash of `entry`. */
+  leafHash: Buffer
+}
+
+/** A run of consecutive events for one stream, appended atomically under one precondition. */
+export interface StreamAppend {
+  stream: string
+  expectedRevision: ExpectedRevision
+  events: EventToAppend[]
+}
+
+/** An event as read back from a store, not yet parsed: the store is outside input too. */
+export interface StoredEvent {
+  position: number
+  id: string
+  stream: string
+  revision: number
+  type: string
+  data: unknown
+  metadata: unknown
+  entry: string
+  leafHash: Buffer
+}
+
+export interface StoredCheckpoint {
+  treeSize: number
+  /** 32 bytes. */
+  rootHash: Buffer
+  /** The C2SP signed note, exactly as published. */
+  note: string
+}
+
+export interface Subscription {
+  close(): Promise<void>
+}
+
+export interface SubscriptionHandlers {
+  /** Events in position order, each commit's events together, never a position twice. */
+  onEvents(events: StoredEvent[]): void | Promise<void>
+  /** Caught up with what the store had when the subscription started (then live). */
+  onCaughtUp?(): void
+  /** Connection state for readiness: false while the adapter is resubscribing. */
+  onConnectionChange?(connected: boolean): void
+}
+
+/** Thrown when a stream's revision is not what the append expected. */
+export class WrongExpectedRevision extends Error {
+  readonly code = 'wrong_expected_revision'
+  constructor(
+    readonly stream: string,
+    readonly expectedRevision: ExpectedRevision,
+    /** The stream's last revision, null when it does not exist. */
+    readonly currentRevision: number | null,
+  ) {
+    super(`stream ${stream} is at revision ${currentRevision ?? 'none'}, expected ${expectedRevision}`)
+  }
+}
+
+/** Thrown when an appended event's id is already stored (a race the caller resolves by re-reading). */
+export class DuplicateEventId extends Error {
+  readonly code = 'duplicate_event_id'
+  constructor(readonly id: string) {
+    super(`event ${id} is already stored`)
+  }
+}
+
+/**
+ * On EventStoreDB a multi-stream request is appended run by run; when a later run fails, this says
+ * which events were written before it.
+ */
+export class PartialAppend extends Error {
+  readonly code = 'partial_append'
+  constructor(
+    readonly written: StoredEvent[],
+    override readonly cause: Error,
+  ) {
+    super(`the append stopped after ${written.length} events: ${cause.message}`)
+  }
+}
+
+export interface EventStore {
+  readonly kind: 'sqlite' | 'esdb'
+  /**
+   * Appends the runs in order. The embedded store writes them in one transaction (all or nothing);
+   * EventStoreDB appends each run atomically and throws PartialAppend when a later run fails.
+   */
+  append(runs: StreamAppend[]): Promise<StoredEvent[]>
+  /** The stream's events in revision order; empty when it does not exist. */
+  readStream(stream: string): Promise<StoredEvent[]>
+  /** The stream's last revision, null when it does not exist. */
+  streamRevision(stream: string): Promise<number | null>
+  /** Up to `limit` events from `from` (inclusive) in position order. */
+  readAll(from: number, limit: number): Promise<StoredEvent[]>
+  eventById(id: string): Promise<StoredEvent | undefined>
+  /** The number of events in the ledger: the next position. */
+  head(): Promise<number>
+  /** Catches up from `from`, then follows new commits. */
+  subscribe(from: number, handlers: SubscriptionHandlers): Subscription
+  /** Keeps a signed checkpoint; a tree size is kept once (a second save of the same size is a no-op). */
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>
+  /** Every kept checkpoint, by tree size. */
+  checkpoints(): Promise<StoredCheckpoint[]>
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>
+  close(): Promise<void>
+}
