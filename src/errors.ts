@@ -1,0 +1,66 @@
+/**
+ * Every domain error the ledger raises, with a stable code. No HTTP status here: the HTTP layer's one
+ * table (src/http/problems.ts) maps code -> status and problem type.
+ */
+export const errorCodes = [
+  // the request itself
+  'invalid_request',
+  'duplicate_event_in_request',
+  'expected_revision_misplaced',
+  'invalid_string',
+  'body_too_large',
+  'unsupported_media_type',
+  'invalid_known_at',
+  'invalid_tree_size',
+  // authentication
+  'unauthorized',
+  'forbidden',
+  'writes_disabled',
+  'rate_limited',
+  // lookups
+  'not_found',
+  // concurrency and idempotency
+  'wrong_expected_revision',
+  'idempotency_conflict',
+  'partial_append',
+  // the write model's rules
+  'jurisdiction_not_registered',
+  'source_not_registered',
+  'parent_not_registered',
+  'via_not_registered',
+  'evidence_source_not_registered',
+  'already_registered',
+  'policy_already_enacted',
+  'policy_not_enacted',
+  'claim_not_found',
+  'claim_jurisdiction_mismatch',
+  'claim_retracted',
+  'quote_not_found',
+  'content_hash_mismatch',
+  'unknown_not_allowed',
+  // the service
+  'not_ready',
+  'not_yet_applied',
+  'store_locked',
+  'internal',
+] as const
+
+export type ErrorCode = (typeof errorCodes)[number]
+
+export interface ErrorDetail {
+  /** JSON Pointer into the request, e.g. `/events/2/data/quote`. */
+  path: string
+  message: string
+}
+
+export class LedgerError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Where in the request, and further fields the answer carries (e.g. currentRevision). */
+    readonly extra: { errors?: ErrorDetail[]; [key: string]: unknown } = {},
+  ) {
+    super(message)
+    this.name = 'LedgerError'
+  }
+}
