@@ -59,6 +59,8 @@ export interface SubscriptionHandlers {
   onCaughtUp?(): void
   /** Connection state for readiness: false while the adapter is resubscribing. */
   onConnectionChange?(connected: boolean): void
+  /** The handler or the store failed; the subscription has stopped. */
+  onError?(error: Error): void
 }
 
 /** Thrown when a stream's revision is not what the append expected. */
