@@ -1,0 +1,750 @@
+import type { LedgerEvent } from '../../events/index.js'
+
+/**
+ * The seed as authored: every event of the bundled dataset, in ledger order, from the archived ABC News
+ * article of 2016-11-17 (a Thursday). Quotes carry only their `exact` text (plus prefix/suffix when not
+ * unique); `buildSeed` pins them to offsets, gives each event its fixed id and writes the log entries.
+ * The article source's `content` and `contentSha256` are filled in from the archived file.
+ *
+ * `key` names an event for ever: it seeds the event's id, so renaming one changes the seed's root.
+ */
+export type SeedEvent = LedgerEvent & { key: string }
+
+export const articleSourceId = 'abcnews-2016-11-17-cities-push-back'
+
+const ARTICLE_DATE = '2016-11-17'
+const MONDAY = '2016-11-14'
+const TUESDAY = '2016-11-15'
+const WEDNESDAY = '2016-11-16'
+
+const articleDated = 'the article is dated 2016-11-17 (a Thursday)'
+const latestPossible = `${articleDated} and does not date this; the article's date is the latest possible date`
+
+const abcNews = { id: 'abc-news', name: 'ABC News', role: 'third-party' } as const
+const trump = { id: 'donald-trump', name: 'Donald Trump' }
+const beck = {
+  id: 'charlie-beck',
+  name: 'Charlie Beck',
+  office: 'Chief of Police, Los Angeles Police Department',
+}
+const lapd = { id: 'los-angeles-police-department', name: 'Los Angeles Police Department' }
+const deBlasio = { id: 'bill-de-blasio', name: 'Bill de Blasio', office: 'Mayor of New York City' }
+const kenney = { id: 'jim-kenney', name: 'Jim Kenney', office: 'Mayor of Philadelphia' }
+const barry = { id: 'megan-barry', name: 'Megan Barry', office: 'Mayor of Nashville' }
+const emanuel = { id: 'rahm-emanuel', name: 'Rahm Emanuel', office: 'Mayor of Chicago' }
+const murray = { id: 'ed-murray', name: 'Ed Murray', office: 'Mayor of Seattle' }
+const oToole = {
+  id: 'kathleen-otoole',
+  name: 'Kathleen O’Toole',
+  office: 'Chief of Police, Seattle Police Department',
+}
+const bowser = {
+  id: 'muriel-bowser',
+  name: 'Muriel Bowser',
+  office: 'Mayor of the District of Columbia',
+}
+
+const kenneyOrder = 'philadelphia-2016-01-ice-detainer-executive-order'
+
+type Jurisdiction = Extract<LedgerEvent, { type: 'JurisdictionRegistered' }>['data']
+
+/** The seven cities of the article, in its order. */
+const places: readonly Jurisdiction[] = [
+  {
+    jurisdictionId: 'us-ca-los-angeles',
+    name: 'Los Angeles',
+    kind: 'city',
+    ocdId: 'ocd-division/country:us/state:ca/place:los_angeles',
+    parentId: 'us',
+  },
+  {
+    jurisdictionId: 'us-ny-new-york',
+    name: 'New York City',
+    kind: 'city',
+    ocdId: 'ocd-division/country:us/state:ny/place:new_york',
+    parentId: 'us',
+  },
+  {
+    jurisdictionId: 'us-pa-philadelphia',
+    name: 'Philadelphia',
+    kind: 'city',
+    ocdId: 'ocd-division/country:us/state:pa/place:philadelphia',
+    parentId: 'us',
+  },
+  {
+    jurisdictionId: 'us-tn-nashville',
+    name: 'Nashville',
+    kind: 'city',
+    ocdId: 'ocd-division/country:us/state:tn/place:nashville',
+    parentId: 'us',
+  },
+  {
+    jurisdictionId: 'us-il-chicago',
+    name: 'Chicago',
+    kind: 'city',
+    ocdId: 'ocd-division/country:us/state:il/place:chicago',
+    parentId: 'us',
+  },
+  {
+    jurisdictionId: 'us-wa-seattle',
+    name: 'Seattle',
+    kind: 'city',
+    ocdId: 'ocd-division/country:us/state:wa/place:seattle',
+    parentId: 'us',
+  },
+  {
+    jurisdictionId: 'us-dc',
+    name: 'Washington, D.C.',
+    kind: 'district',
+    ocdId: 'ocd-division/country:us/district:dc',
+    parentId: 'us',
+  },
+]
+
+/** A source the article reports (an interview, a broadcast, a tweet): no content of its own. */
+function reported(
+  sourceId: string,
+  kind: Extract<LedgerEvent, { type: 'SourceRegistered' }>['data']['kind'],
+  title: string,
+  publisher: string,
+  publishedOn: string,
+): SeedEvent {
+  return {
+    key: `source/${sourceId}`,
+    type: 'SourceRegistered',
+    data: { sourceId, kind, title, publisher, publishedOn, via: articleSourceId },
+  }
+}
+
+export const seedEvents: readonly SeedEvent[] = [
+  {
+    key: `source/${articleSourceId}`,
+    type: 'SourceRegistered',
+    data: {
+      sourceId: articleSourceId,
+      kind: 'news-article',
+      title:
+        "Cities Across US Push Back Against President-Elect Donald Trump's Proposed Immigration Policies",
+      publisher: 'ABC News',
+      url: 'https://abcnews.go.com/Politics/cities-us-push-back-president-elect-donald-trumps/story?id=43616022',
+      publishedOn: ARTICLE_DATE,
+    },
+  },
+
+  {
+    key: 'jurisdiction/us',
+    type: 'JurisdictionRegistered',
+    data: {
+      jurisdictionId: 'us',
+      name: 'United States',
+      kind: 'federal',
+      ocdId: 'ocd-division/country:us',
+    },
+  },
+  ...places.map((data): SeedEvent => ({
+    key: `jurisdiction/${data.jurisdictionId}`,
+    type: 'JurisdictionRegistered',
+    data,
+  })),
+
+  // Outlets and documents the article quotes, in the order it quotes them. Where the article does not
+  // date a source, publishedOn is the date of what it carries, or the article's date as the latest
+  // possible one.
+  reported(
+    'cbs-60-minutes-trump-interview-2016-11',
+    'broadcast',
+    '60 Minutes: first television interview with President-elect Donald Trump',
+    'CBS News',
+    ARTICLE_DATE,
+  ),
+  reported(
+    'latimes-beck-interview-2016-11-14',
+    'interview',
+    'Interview with LAPD Chief Charlie Beck',
+    'Los Angeles Times',
+    MONDAY,
+  ),
+  reported(
+    'de-blasio-press-briefing-2016-11-16',
+    'other',
+    'Mayor Bill de Blasio’s press briefing after meeting President-elect Trump',
+    'Office of the Mayor of New York City',
+    WEDNESDAY,
+  ),
+  reported(
+    'de-blasio-tweet-2016-11',
+    'social-post',
+    'Tweet by Mayor Bill de Blasio on his meeting with President-elect Trump',
+    'Bill de Blasio on Twitter',
+    ARTICLE_DATE,
+  ),
+  reported(
+    'kenney-executive-order-2016-01',
+    'executive-order',
+    'Mayor Jim Kenney’s executive order on ICE detainer requests',
+    'City of Philadelphia, Office of the Mayor',
+    '2016-01',
+  ),
+  reported(
+    'wpvi-kenney-2016-11-14',
+    'broadcast',
+    'WPVI report on Mayor Jim Kenney reaffirming Philadelphia’s immigration stance',
+    'WPVI-TV (6abc)',
+    MONDAY,
+  ),
+  reported(
+    'philadelphia-mayors-office-guidance-2016-11-17',
+    'press-release',
+    'Guidance on supporting diversity and inclusion',
+    'City of Philadelphia, Office of the Mayor',
+    ARTICLE_DATE,
+  ),
+  reported(
+    'barry-statement-2016-11-16',
+    'press-release',
+    'Statement by Nashville Mayor Megan Barry on immigration enforcement',
+    'Office of the Mayor, Metropolitan Government of Nashville and Davidson County',
+    WEDNESDAY,
+  ),
+  reported(
+    'wls-emanuel-2016-11-14',
+    'broadcast',
+    'WLS report on Mayor Rahm Emanuel’s remarks on Chicago as a sanctuary city',
+    'WLS-TV (ABC7 Chicago)',
+    MONDAY,
+  ),
+  reported(
+    'seattle-times-murray-2016-11-16',
+    'news-article',
+    'The Seattle Times report on Mayor Ed Murray’s remarks to a crowd',
+    'The Seattle Times',
+    WEDNESDAY,
+  ),
+  reported(
+    'otoole-statement-2016-11-15',
+    'press-release',
+    'Written statement by Seattle Police Chief Kathleen O’Toole',
+    'Seattle Police Department',
+    TUESDAY,
+  ),
+  reported(
+    'bowser-tweet-2016-11',
+    'social-post',
+    'Tweet by Mayor Muriel Bowser on Washington, D.C. as a sanctuary city',
+    'Muriel Bowser on Twitter',
+    ARTICLE_DATE,
+  ),
+
+  // Federal context. None of it is a local jurisdiction's cooperation stance, so no stances are coded.
+  {
+    key: 'claim/trump-campaign-deportation-force',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us',
+      actor: { ...trump, office: 'Presidential candidate' },
+      on: ARTICLE_DATE,
+      dateBasis: `${latestPossible} ('on the campaign trail', which ended with the election on 2016-11-08)`,
+      summary:
+        'On the campaign trail Trump promised a "deportation force" and a border wall paid for by Mexico. ' +
+        'A federal enforcement promise, not a local cooperation stance: no stances.',
+      quote: {
+        exact:
+          'On the campaign trail, Trump said he was going to create a "deportation force" and build a "beautiful" wall along the U.S.-Mexico border -- and get Mexico to pay for it.',
+      },
+      sourceId: articleSourceId,
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/trump-60-minutes-deport-millions',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us',
+      actor: { ...trump, office: 'President-elect of the United States' },
+      on: ARTICLE_DATE,
+      dateBasis: `${latestPossible} (his first television interview as president-elect, so after the election on 2016-11-08)`,
+      summary:
+        'In his first television interview as president-elect (CBS’ 60 Minutes) Trump said he plans to deport ' +
+        'approximately 2 to 3 million undocumented immigrants immediately on taking office. A federal plan, ' +
+        'not a local cooperation stance: no stances.',
+      quote: {
+        exact:
+          'Trump said that once he takes office, he plans to immediately deport approximately 2 to 3 million undocumented immigrants',
+      },
+      sourceId: 'cbs-60-minutes-trump-interview-2016-11',
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/ice-2015-local-cooperation-program',
+    type: 'PolicyEnacted',
+    data: {
+      jurisdictionId: 'us',
+      actor: {
+        id: 'us-immigration-and-customs-enforcement',
+        name: 'U.S. Immigration and Customs Enforcement',
+      },
+      on: '2015',
+      dateBasis:
+        "the article says 'In summer of 2015'; a season is not a partial date, so year precision",
+      summary:
+        'ICE implemented a program to work better with local law enforcement: in participating cities ICE ' +
+        'requests the transfer of certain convicted undocumented immigrants and notification of their release ' +
+        'dates. The article does not name it (it matches the Priority Enforcement Program). It describes what ' +
+        'ICE asks of localities, not a jurisdiction’s own cooperation, so no stances are coded for the United States.',
+      quote: {
+        exact:
+          'In summer of 2015, Immigration and Customs Enforcement (ICE) implemented a new program to try to establish a better working relationship with local law enforcement. In cities that participate in the program, ICE will request to transfer certain convicted undocumented immigrants to federal custody, as well as ask for notification of release dates from local law enforcement custody.',
+      },
+      sourceId: articleSourceId,
+      stances: [],
+      policyId: 'ice-2015-local-cooperation-program',
+      instrument: 'program',
+      title:
+        'ICE program of transfer and release-notification requests to local law enforcement (summer 2015)',
+    },
+  },
+  {
+    key: 'claim/trump-federal-funding-threat',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us',
+      actor: trump,
+      on: ARTICLE_DATE,
+      dateBasis: latestPossible,
+      summary:
+        'The article says Trump has threatened that refusing to cooperate with federal law enforcement could ' +
+        'cost state and local governments federal funding. A federal threat, not a local stance: no stances.',
+      quote: {
+        exact:
+          'Refusal to cooperate with federal law enforcement could jeopardize federal funding to state and local governments, something that Trump has threatened and will have the power to influence.',
+      },
+      sourceId: articleSourceId,
+      stances: [],
+    },
+  },
+
+  // The article's own label for the seven cities it then lists. It does not say which of them are the
+  // "so-called 'sanctuary cities'" of its earlier paragraph, so the label asserts no stance.
+  ...places.map(({ jurisdictionId, name }): SeedEvent => ({
+    key: `claim/abc-reasserting-${jurisdictionId}`,
+    type: 'StatementMade',
+    data: {
+      jurisdictionId,
+      actor: abcNews,
+      on: ARTICLE_DATE,
+      dateBasis: 'the article’s publication date (2016-11-17)',
+      summary:
+        `ABC News lists ${name} among "some of the major cities that are reasserting their immigration ` +
+        'policies" as the Trump administration takes over. A newspaper’s characterisation (third-party) that ' +
+        'names no particular policy, so no stances.',
+      quote: {
+        exact:
+          'These are some of the major cities that are reasserting their immigration policies as the new administration is transitioning to power',
+      },
+      sourceId: articleSourceId,
+      stances: [],
+    },
+  })),
+
+  // Los Angeles
+  {
+    key: 'claim/beck-2016-11-14-latimes',
+    type: 'PolicyReaffirmed',
+    data: {
+      jurisdictionId: 'us-ca-los-angeles',
+      actor: beck,
+      on: MONDAY,
+      dateBasis: `${articleDated} says he told the Los Angeles Times 'on Monday'`,
+      summary:
+        'Chief Beck told the Los Angeles Times the city will maintain its pro-immigrant policies: the LAPD will ' +
+        'not act solely on immigration status and will not work with Homeland Security on deportation efforts ' +
+        '("That is not our job"). A flat refusal to put LAPD resources into deportation: local_resources ' +
+        'prohibited. No policy is named, so no policyId.',
+      quote: {
+        exact:
+          'I don’t intend on doing anything different,” he told the newspaper. "We are not going to engage in law enforcement activities solely based on somebody’s immigration status. We are not going to work in conjunction with Homeland Security on deportation efforts. That is not our job, nor will I make it our job.',
+      },
+      sourceId: 'latimes-beck-interview-2016-11-14',
+      stances: [{ dimension: 'local_resources', value: 'prohibited' }],
+    },
+  },
+  {
+    key: 'claim/lapd-1979-status-inquiry-rule',
+    type: 'PolicyEnacted',
+    data: {
+      jurisdictionId: 'us-ca-los-angeles',
+      actor: lapd,
+      on: '1979',
+      dateBasis:
+        "the article says 'since 1979, when the LAPD began prohibiting'; year precision as given",
+      summary:
+        'Since 1979 the LAPD has prohibited officers from initiating police action with the objective of ' +
+        'discovering a person’s immigration status (the rule known as Special Order 40; the article does not ' +
+        'name it). The report describes the official rule in its own words, so the actor is the LAPD: ' +
+        'status_inquiry prohibited, as the article puts it.',
+      quote: {
+        exact:
+          'since 1979, when the LAPD began prohibiting officers from initiating police action with the objective of discovering the immigration status of a person',
+      },
+      sourceId: articleSourceId,
+      stances: [{ dimension: 'status_inquiry', value: 'prohibited' }],
+      policyId: 'lapd-special-order-40',
+      instrument: 'special-order',
+      title: 'LAPD Special Order 40: no police action to discover a person’s immigration status',
+    },
+  },
+
+  // New York City
+  {
+    key: 'claim/de-blasio-2016-11-16-briefing-distrust',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-ny-new-york',
+      actor: deBlasio,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} says he met Trump 'on Wednesday' and spoke at a press briefing after the meeting`,
+      summary:
+        'After meeting Trump, de Blasio said the proposed immigration initiatives would create a rift between ' +
+        'police and the communities they serve. A criticism of federal proposals, not a statement of city ' +
+        'policy: no stances.',
+      quote: {
+        exact:
+          'show distrust between law enforcement and neighborhoods would be counterproductive.',
+      },
+      sourceId: 'de-blasio-press-briefing-2016-11-16',
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/de-blasio-2016-11-16-briefing-protect-residents',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-ny-new-york',
+      actor: deBlasio,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} reports this among his remarks at the press briefing after the meeting 'on Wednesday'`,
+      summary:
+        'De Blasio said he told Trump that the city will do all it can to protect its residents and keep ' +
+        'families together. A general commitment that names no cooperation practice: no stances.',
+      quote: {
+        exact:
+          'I reiterated to him that this city and so many cities around the country will do all we can to protect our residents and to make sure families are not torn apart',
+      },
+      sourceId: 'de-blasio-press-briefing-2016-11-16',
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/de-blasio-tweet-city-of-immigrants',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-ny-new-york',
+      actor: deBlasio,
+      on: ARTICLE_DATE,
+      dateBasis: `${latestPossible} (the tweet reports the meeting 'on Wednesday', so it is from 2016-11-16 or 2016-11-17)`,
+      summary:
+        'In a tweet de Blasio said he told Trump that New York City is the "ultimate city of immigrants" and ' +
+        'that mass deportation "flies in the face of what makes NYC great". Praise of the city’s immigrant ' +
+        'identity, not a declared status or practice: no stances.',
+      quote: {
+        exact:
+          'New York City is the “ultimate city of immigrants” and that attempts to mass deport people “flies in the face of what makes NYC great.',
+      },
+      sourceId: 'de-blasio-tweet-2016-11',
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/de-blasio-idnyc-records',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-ny-new-york',
+      actor: deBlasio,
+      on: ARTICLE_DATE,
+      dateBasis: latestPossible,
+      summary:
+        'De Blasio said he would safeguard, and if necessary destroy, the city’s ID card records, which hold ' +
+        'information on undocumented immigrants, i.e. keep them from federal authorities. Withholding one set ' +
+        'of records, not all information: information_sharing restricted.',
+      quote: {
+        exact:
+          'he would safeguard and maybe even destroy New York City identification card records, which contain information on undocumented immigrants, if necessary',
+      },
+      sourceId: articleSourceId,
+      stances: [{ dimension: 'information_sharing', value: 'restricted' }],
+    },
+  },
+
+  // Philadelphia
+  {
+    key: 'claim/abc-philadelphia-front-and-center',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-pa-philadelphia',
+      actor: abcNews,
+      on: ARTICLE_DATE,
+      dateBasis: 'the article’s publication date (2016-11-17)',
+      summary:
+        'ABC News describes Philadelphia as front-and-center in the battle between local government and ' +
+        'federal immigration authorities. A newspaper’s characterisation (third-party) naming no policy: no stances.',
+      quote: {
+        exact:
+          'The City of Brotherly Love has been front-and-center in the battle between local government and federal immigration authorities.',
+      },
+      sourceId: articleSourceId,
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/kenney-2016-01-executive-order',
+    type: 'PolicyEnacted',
+    data: {
+      jurisdictionId: 'us-pa-philadelphia',
+      actor: kenney,
+      on: '2016-01',
+      dateBasis:
+        "the article (dated 2016-11-17) says Kenney signed it 'in January' as one of his first acts as mayor, so January 2016; month precision",
+      summary:
+        'Kenney’s executive order restored Philadelphia’s status as a sanctuary (declared_status sanctuary) and ' +
+        'barred most cooperation between police and ICE (local_resources restricted, "most" not all). As the ' +
+        'article quotes it, the city declines ICE detainer requests unless the person has committed a first- or ' +
+        'second-degree felony involving violence: detainer_hold serious_crimes_only. The article quotes no ' +
+        'warrant condition in the order.',
+      quote: {
+        exact:
+          'Jim Kenney signed an executive order in January restoring the city\'s status as a sanctuary and barring most cooperation between police and ICE. The order states that city authorities will not cooperate with ICE detainer requests "for undocumented citizens who are arrested and would have otherwise been released from custody, unless the individual has committed a first- or second-degree felony involving violence."',
+      },
+      sourceId: 'kenney-executive-order-2016-01',
+      stances: [
+        { dimension: 'declared_status', value: 'sanctuary' },
+        { dimension: 'detainer_hold', value: 'serious_crimes_only' },
+        { dimension: 'local_resources', value: 'restricted' },
+      ],
+      policyId: kenneyOrder,
+      instrument: 'executive-order',
+      title:
+        'Executive order restoring Philadelphia’s sanctuary status and limiting ICE detainer cooperation',
+    },
+  },
+  {
+    key: 'claim/kenney-2016-11-14-wpvi-reaffirmation',
+    type: 'PolicyReaffirmed',
+    data: {
+      jurisdictionId: 'us-pa-philadelphia',
+      actor: kenney,
+      on: MONDAY,
+      dateBasis: `${articleDated} says 'On Monday'`,
+      summary:
+        'Kenney reaffirmed the city’s stance on immigration after the election (per WPVI), i.e. the sanctuary ' +
+        'status of his January order (declared_status sanctuary), and said the city will not hold people in ' +
+        'jail without a warrant. Read with the order he reaffirms (holds only for violent first- or ' +
+        'second-degree felonies), detainer_hold judicial_warrant_and_serious_crime.',
+      quote: {
+        exact:
+          'I vow to uphold the Fourth Amendment of the United States Constitution, yes, by not holding people in jail without a warrant, which I think is in violation of the U.S. Constitution,',
+      },
+      sourceId: 'wpvi-kenney-2016-11-14',
+      stances: [
+        { dimension: 'declared_status', value: 'sanctuary' },
+        { dimension: 'detainer_hold', value: 'judicial_warrant_and_serious_crime' },
+      ],
+      policyId: kenneyOrder,
+    },
+  },
+  {
+    key: 'claim/philadelphia-mayors-office-2016-11-17-guidance',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-pa-philadelphia',
+      actor: {
+        id: 'philadelphia-office-of-the-mayor',
+        name: 'Office of the Mayor of Philadelphia',
+      },
+      on: ARTICLE_DATE,
+      dateBasis: `${articleDated} says the mayor’s office issued it 'today'`,
+      summary:
+        'The mayor’s office issued guidance on "supporting diversity and inclusion" with a list of resources ' +
+        'for immigrants afraid of deportation. Support services, not a cooperation practice: no stances.',
+      quote: {
+        exact:
+          'The mayor’s office today issued guidance on "supporting diversity and inclusion," which included a list of resources for immigrants that are afraid of deportation.',
+      },
+      sourceId: 'philadelphia-mayors-office-guidance-2016-11-17',
+      stances: [],
+    },
+  },
+
+  // Nashville
+  {
+    key: 'claim/barry-2016-11-16-local-resources',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-tn-nashville',
+      actor: barry,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} says 'Yesterday'`,
+      summary:
+        'Mayor Barry’s statement says local resources should not be used to enforce federal immigration ' +
+        'policy, with no exception: local_resources prohibited. It is the mayor’s stated position; the article ' +
+        'cites no rule.',
+      quote: {
+        exact:
+          'issued a statement saying she does not believe that local resources should be used to enforce federal immigration policy',
+      },
+      sourceId: 'barry-statement-2016-11-16',
+      stances: [{ dimension: 'local_resources', value: 'prohibited' }],
+    },
+  },
+  {
+    key: 'claim/barry-2016-11-16-police-do-not-ask',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-tn-nashville',
+      actor: barry,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} quotes this after the statement she issued 'Yesterday'`,
+      summary:
+        'Barry said Nashville police do not ask about immigration status during stops or conversations with ' +
+        'the public and do not intend to start: status_inquiry prohibited (scope: police contacts with the ' +
+        'public; the article says nothing about booking at the jail).',
+      quote: {
+        exact:
+          'Our police officers are not immigration police, they do not ask about immigration status during stops or conversations with the public, nor do they intend to start now,',
+      },
+      sourceId: 'barry-statement-2016-11-16',
+      stances: [{ dimension: 'status_inquiry', value: 'prohibited' }],
+    },
+  },
+  {
+    key: 'claim/barry-2016-11-16-welcoming-city',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-tn-nashville',
+      actor: barry,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} reports this with the statement she issued 'Yesterday'`,
+      summary:
+        'Barry said she would do whatever she can to keep Nashville a "warm and welcoming city" for all. She ' +
+        'calls it welcoming, not a sanctuary: declared_status welcoming.',
+      quote: {
+        exact:
+          'She said she would do whatever she can to ensure that Nashville remains a "warm and welcoming city" for all.',
+      },
+      sourceId: 'barry-statement-2016-11-16',
+      stances: [{ dimension: 'declared_status', value: 'welcoming' }],
+    },
+  },
+
+  // Chicago
+  {
+    key: 'claim/emanuel-2016-11-14-sanctuary-city',
+    type: 'PolicyReaffirmed',
+    data: {
+      jurisdictionId: 'us-il-chicago',
+      actor: emanuel,
+      on: MONDAY,
+      dateBasis: `${articleDated} says 'On Monday'`,
+      summary:
+        'Emanuel said Chicago "always will be a sanctuary city": a reaffirmed declared_status sanctuary. The ' +
+        'article attributes his Monday remarks to WLS.',
+      quote: { exact: 'always will be a sanctuary city.' },
+      sourceId: 'wls-emanuel-2016-11-14',
+      stances: [{ dimension: 'declared_status', value: 'sanctuary' }],
+    },
+  },
+  {
+    key: 'claim/emanuel-2016-11-14-safe-in-chicago',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-il-chicago',
+      actor: emanuel,
+      on: MONDAY,
+      dateBasis: `${articleDated} reports this with his remarks 'On Monday'`,
+      summary:
+        'Emanuel told immigrants they are safe, secure and supported in Chicago. A reassurance: no stances.',
+      quote: {
+        exact:
+          'You are safe in Chicago. You are secure in Chicago and you are supported in Chicago,',
+      },
+      sourceId: 'wls-emanuel-2016-11-14',
+      stances: [],
+    },
+  },
+
+  // Seattle
+  {
+    key: 'claim/murray-2016-11-16-remain-sanctuary',
+    type: 'PolicyReaffirmed',
+    data: {
+      jurisdictionId: 'us-wa-seattle',
+      actor: murray,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} says 'Wednesday night'`,
+      summary:
+        'Murray told a crowd the city will remain a sanctuary for undocumented immigrants (per The Seattle ' +
+        'Times): a reaffirmed declared_status sanctuary.',
+      quote: {
+        exact:
+          'Mayor Ed Murray told a crowd Wednesday night that the city will remain a sanctuary for undocumented immigrants',
+      },
+      sourceId: 'seattle-times-murray-2016-11-16',
+      stances: [{ dimension: 'declared_status', value: 'sanctuary' }],
+    },
+  },
+  {
+    key: 'claim/murray-2016-11-16-our-neighbors',
+    type: 'StatementMade',
+    data: {
+      jurisdictionId: 'us-wa-seattle',
+      actor: murray,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} quotes this from his remarks 'Wednesday night'`,
+      summary:
+        'Murray said the city will continue to support its immigrant neighbors and not be divided. No stances.',
+      quote: {
+        exact:
+          'These are our neighbors, and we will continue to support our neighbors,” Murray said. "We can’t allow ourselves to be divided and sorted out. That’s not America.',
+      },
+      sourceId: 'seattle-times-murray-2016-11-16',
+      stances: [],
+    },
+  },
+
+  {
+    key: 'claim/otoole-2016-11-15-policies-unchanged',
+    type: 'PolicyReaffirmed',
+    data: {
+      jurisdictionId: 'us-wa-seattle',
+      actor: oToole,
+      on: TUESDAY,
+      dateBasis: `${articleDated} says 'on Tuesday'`,
+      summary:
+        'Chief O’Toole confirmed in a written statement that the Seattle Police Department’s policies regarding ' +
+        'immigration status will not change ("to foster trust and cooperation with all people served"). The ' +
+        'article does not say what those policies are, so no stances.',
+      quote: {
+        exact:
+          'Police Chief Kathleen O’Toole confirmed that the policies of the Seattle Police Department regarding immigration status will not change.',
+      },
+      sourceId: 'otoole-statement-2016-11-15',
+      stances: [],
+    },
+  },
+  // Washington, D.C.
+  {
+    key: 'claim/bowser-tweet-remain-sanctuary',
+    type: 'PolicyReaffirmed',
+    data: {
+      jurisdictionId: 'us-dc',
+      actor: bowser,
+      on: ARTICLE_DATE,
+      dateBasis: latestPossible,
+      summary:
+        'In a tweet Bowser said the city will "remain a sanctuary city": a reaffirmed declared_status sanctuary.',
+      quote: { exact: 'remain a sanctuary city.' },
+      sourceId: 'bowser-tweet-2016-11',
+      stances: [{ dimension: 'declared_status', value: 'sanctuary' }],
+    },
+  },
+]

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { z } from 'zod'
+import {
+  isClaim,
+  LedgerEvent,
+  RawEnvelope,
+  streamOf,
+  type EventEnvelope,
+  type SourceRegistered,
+} from '../../events/index.js'
+import { entryOf } from '../../src/log/entry.js'
+import { buildSeed, seedId } from '../../data/seed/buildSeed.js'
+
+const articleBytes = readFileSync(
+  new URL('../../data/abcnews-2016-11-17-cities-push-back.txt', import.meta.url),
+)
+const article = articleBytes.toString('utf8')
+const committed = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8')
+const lines = committed.split('\n').slice(0, -1)
+
+const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex')
+
+const envelopes: (EventEnvelope & { stream: string })[] = lines.map((line) => {
+  const raw = RawEnvelope.parse(JSON.parse(line))
+  return { ...raw, ...LedgerEvent.parse({ type: raw.type, data: raw.data }) }
+})
+const sources = new Map(
+  envelopes.flatMap((e) =>
+    e.type === 'SourceRegistered' ? [[e.data.sourceId, e.data] as const] : [],
+  ),
+)
+const claims = envelopes.flatMap((e) => (isClaim(e) ? [e] : []))
+
+/** The first source with content along the `via` chain, as the ledger checks quotes. */
+function contentOf(sourceId: string): string | undefined {
+  const seen = new Set<string>()
+  for (
+    let source: SourceRegistered | undefined = sources.get(sourceId);
+    source;
+    source = source.via ? sources.get(source.via) : undefined
+  ) {
+    if (seen.has(source.sourceId)) return undefined
+    seen.add(source.sourceId)
+    if (source.content !== undefined) return source.content
+  }
+  return undefined
+}
+
+t.test('the archived article is the one the seed was built from', async (t) => {
+  t.equal(sha256(articleBytes), 'ab294539dc0de5d2a5f5e1c35775427d38eb238cefaf5ab50d7eda4d5c88628b')
+})
+
+t.test('data/seed.ndjson is exactly what buildSeed makes from the article', async (t) => {
+  t.ok(committed.endsWith('\n'), 'ends with a newline')
+  t.same(lines, buildSeed(article))
+  t.equal(committed, `${buildSeed(article).join('\n')}\n`)
+})
+
+t.test(
+  'every line is a canonical, valid entry with a fixed id and the seed metadata',
+  async (t) => {
+    const ids = new Set<string>()
+    lines.forEach((line, index) => {
+      const envelope = envelopes[index]!
+      t.equal(entryOf(envelope), line, `line ${index} is canonical`)
+      t.equal(envelope.stream, streamOf(envelope), `line ${index} is on its stream`)
+      t.ok(z.uuid({ version: 'v5' }).safeParse(envelope.id).success, `line ${index} has a v5 uuid`)
+      t.same(envelope.metadata, {
+        recordedAt: '2026-11-20T12:00:00.000Z',
+        recordedBy: 'seed',
+        schemaVersion: 1,
+      })
+      ids.add(envelope.id)
+    })
+    t.equal(ids.size, lines.length, 'ids are unique')
+    t.equal(seedId('jurisdiction/us'), seedId('jurisdiction/us'), 'ids are deterministic')
+  },
+)
+
+t.test('the article source archives the article with its hash', async (t) => {
+  const articleSources = [...sources.values()].filter((s) => s.content !== undefined)
+  t.equal(articleSources.length, 1, 'one source has content')
+  const source = articleSources[0]!
+  t.match(source, { kind: 'news-article', publisher: 'ABC News', publishedOn: '2016-11-17' })
+  t.equal(source.content, article)
+  t.equal(source.contentSha256, sha256(Buffer.from(source.content!, 'utf8')))
+  for (const other of sources.values()) {
+    if (other !== source)
+      t.equal(other.via, source.sourceId, `${other.sourceId} is reported by the article`)
+  }
+})
+
+t.test('every quote sits at its offsets in the archived text', async (t) => {
+  for (const claim of claims) {
+    const { quote, sourceId } = claim.data
+    if (quote === undefined) continue
+    const content = contentOf(sourceId)
+    t.ok(content, `${sourceId} has content along its via chain`)
+    t.equal(content?.slice(quote.start, quote.end), quote.exact, quote.exact.slice(0, 60))
+  }
+  t.ok(
+    claims.every((claim) => claim.data.quote !== undefined),
+    'every claim has a quote',
+  )
+})
+
+t.test('everything a claim or registration refers to is registered earlier', async (t) => {
+  const jurisdictions = new Set<string>()
+  const registeredSources = new Set<string>()
+  const policies = new Set<string>()
+  for (const event of envelopes) {
+    switch (event.type) {
+      case 'JurisdictionRegistered':
+        if (event.data.parentId)
+          t.ok(jurisdictions.has(event.data.parentId), `parent of ${event.data.jurisdictionId}`)
+        t.notOk(
+          jurisdictions.has(event.data.jurisdictionId),
+          `${event.data.jurisdictionId} registered once`,
+        )
+        jurisdictions.add(event.data.jurisdictionId)
+        break
+      case 'SourceRegistered':
+        if (event.data.via)
+          t.ok(registeredSources.has(event.data.via), `via of ${event.data.sourceId}`)
+        t.notOk(
+          registeredSources.has(event.data.sourceId),
+          `${event.data.sourceId} registered once`,
+        )
+        registeredSources.add(event.data.sourceId)
+        break
+      default: {
+        t.ok(isClaim(event), `${event.type} is a claim`)
+        if (!isClaim(event)) break
+        const { jurisdictionId, sourceId } = event.data
+        t.ok(jurisdictions.has(jurisdictionId), `${event.id} cites registered ${jurisdictionId}`)
+        t.ok(registeredSources.has(sourceId), `${event.id} cites registered ${sourceId}`)
+        if (event.type === 'PolicyEnacted') {
+          const policy = `${jurisdictionId}/${event.data.policyId}`
+          t.notOk(policies.has(policy), `${policy} enacted once`)
+          policies.add(policy)
+        } else if ('policyId' in event.data && event.data.policyId !== undefined) {
+          t.ok(
+            policies.has(`${jurisdictionId}/${event.data.policyId}`),
+            `${event.data.policyId} enacted earlier`,
+          )
+        }
+      }
+    }
+  }
+})
+
+t.test('the seven cities and the federal context are registered', async (t) => {
+  const registered = new Map(
+    envelopes.flatMap((e) =>
+      e.type === 'JurisdictionRegistered' ? [[e.data.jurisdictionId, e.data] as const] : [],
+    ),
+  )
+  t.same([...registered.keys()].sort(), [
+    'us',
+    'us-ca-los-angeles',
+    'us-dc',
+    'us-il-chicago',
+    'us-ny-new-york',
+    'us-pa-philadelphia',
+    'us-tn-nashville',
+    'us-wa-seattle',
+  ])
+  t.match(registered.get('us'), { kind: 'federal', ocdId: 'ocd-division/country:us' })
+  t.match(registered.get('us-dc'), {
+    kind: 'district',
+    ocdId: 'ocd-division/country:us/district:dc',
+  })
+  t.match(registered.get('us-pa-philadelphia'), {
+    ocdId: 'ocd-division/country:us/state:pa/place:philadelphia',
+  })
+  t.match(registered.get('us-ny-new-york'), {
+    ocdId: 'ocd-division/country:us/state:ny/place:new_york',
+  })
+  for (const id of registered.keys()) {
+    if (id !== 'us')
+      t.ok(
+        claims.some((c) => c.data.jurisdictionId === id),
+        `${id} has claims`,
+      )
+  }
+})
+
+t.test('Philadelphia: the January 2016 executive order declines detainers', async (t) => {
+  const order = claims.find(
+    (c) =>
+      c.type === 'PolicyEnacted' &&
+      c.data.jurisdictionId === 'us-pa-philadelphia' &&
+      c.data.on === '2016-01',
+  )
+  t.ok(order, 'enacted in 2016-01')
+  t.ok(
+    order?.data.stances.some((s) => s.dimension === 'detainer_hold'),
+    'has a detainer_hold stance',
+  )
+  t.match(order?.data, { instrument: 'executive-order' })
+})
+
+t.test('Los Angeles: the 1979 rule on immigration status', async (t) => {
+  const rule = claims.find(
+    (c) => c.data.jurisdictionId === 'us-ca-los-angeles' && c.data.on === '1979',
+  )
+  t.ok(rule, 'a claim dated 1979')
+  t.ok(
+    rule?.data.stances.some((s) => s.dimension === 'status_inquiry'),
+    'has a status_inquiry stance',
+  )
+  t.equal(rule?.data.actor.role ?? 'official', 'official', 'an official policy')
+})
+
+t.test('buildSeed refuses quotes it cannot pin once', async (t) => {
+  t.throws(() => buildSeed('an unrelated text'), /not found/)
+  t.throws(() => buildSeed(`${article}\n${article}`), /found 2 times/)
+})
