@@ -1,0 +1,239 @@
+import {
+  LedgerEvent,
+  streamOf,
+  type Actor,
+  type ClaimChanges,
+  type ClaimType,
+  type JurisdictionRegistered,
+  type RecordedEvent,
+  type SourceRegistered,
+  type Stance,
+} from '../../events/index.js'
+
+/**
+ * Builds a ledger of `RecordedEvent`s for tests: positions, stream revisions, deterministic uuids and a
+ * `recordedAt` clock that advances `stepMs` per event. Every event's data is parsed with its schema, so a
+ * test cannot build an event the ledger would refuse to store.
+ */
+export interface EventLogOptions {
+  /** `recordedAt` of the first event; default 2024-01-01T00:00:00.000Z. */
+  start?: string
+  /** How far the clock moves after each event; default 1000 ms. */
+  stepMs?: number
+  recordedBy?: string
+}
+
+/** Per-event envelope overrides. `recordedAt` also resets the clock: later events follow it. */
+export interface Meta {
+  id?: string
+  recordedAt?: string
+  recordedBy?: string
+}
+
+/** `{ dimension: value }` is shorthand for `[{ dimension, value }]`. */
+export type StancesInput = readonly Stance[] | Readonly<Record<string, string>>
+
+export interface ClaimInput {
+  /** Default `StatementMade`. */
+  type?: ClaimType
+  /** Default: the jurisdiction registered last. */
+  jurisdictionId?: string
+  on: string
+  /** Default: none. */
+  stances?: StancesInput
+  /** Default `{ id: 'mayor', name: 'The Mayor' }` (official by default). */
+  actor?: Actor
+  /** Default: the source registered last. */
+  sourceId?: string
+  summary?: string
+  dateBasis?: string
+  quote?: { exact: string; prefix?: string; suffix?: string; start?: number; end?: number }
+  /** Default `policy-1` for every policy type but `PolicyReaffirmed`. */
+  policyId?: string
+  /** `PolicyEnacted` only; defaults `executive-order` and `A policy`. */
+  instrument?: string
+  title?: string
+}
+
+export interface EventLog {
+  readonly events: RecordedEvent[]
+  jurisdiction(
+    jurisdictionId: string,
+    data?: Partial<JurisdictionRegistered>,
+    meta?: Meta,
+  ): RecordedEvent
+  source(sourceId: string, data?: Partial<SourceRegistered>, meta?: Meta): RecordedEvent
+  claim(input: ClaimInput, meta?: Meta): RecordedEvent
+  correct(
+    target: RecordedEvent | string,
+    changes: Omit<ClaimChanges, 'stances'> & { stances?: StancesInput },
+    extra?: { reason?: string; evidenceSourceId?: string; jurisdictionId?: string },
+    meta?: Meta,
+  ): RecordedEvent
+  retract(
+    target: RecordedEvent | string,
+    extra?: { reason?: string; evidenceSourceId?: string; jurisdictionId?: string },
+    meta?: Meta,
+  ): RecordedEvent
+  /** Any event, parsed and stamped like the others. */
+  append(event: LedgerEvent, meta?: Meta): RecordedEvent
+}
+
+/** The n-th deterministic event id: a valid version-4 uuid. */
+export function eventId(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+}
+
+export function stancesOf(input: StancesInput | undefined): Stance[] {
+  if (input === undefined) return []
+  if (Array.isArray(input)) return [...(input as readonly Stance[])]
+  return Object.entries(input).map(([dimension, value]) => ({ dimension, value }))
+}
+
+const policyTypes: readonly ClaimType[] = [
+  'PolicyEnacted',
+  'PolicyAmended',
+  'PolicyRescinded',
+  'PolicyEnjoined',
+]
+
+export function eventLog(options: EventLogOptions = {}): EventLog {
+  const events: RecordedEvent[] = []
+  const revisions = new Map<string, number>()
+  let clock = Date.parse(options.start ?? '2024-01-01T00:00:00.000Z')
+  const stepMs = options.stepMs ?? 1_000
+  let lastJurisdiction: string | undefined
+  let lastSource: string | undefined
+
+  function append(event: LedgerEvent, meta: Meta = {}): RecordedEvent {
+    const parsed = LedgerEvent.parse(event)
+    const stream = streamOf(parsed)
+    const revision = (revisions.get(stream) ?? -1) + 1
+    revisions.set(stream, revision)
+    const recordedAt = meta.recordedAt ?? new Date(clock).toISOString()
+    clock = Date.parse(recordedAt) + stepMs
+    const recorded = {
+      ...parsed,
+      id: meta.id ?? eventId(events.length + 1),
+      metadata: {
+        recordedAt,
+        recordedBy: meta.recordedBy ?? options.recordedBy ?? 'test',
+        schemaVersion: 1,
+      },
+      position: events.length,
+      stream,
+      revision,
+    } as RecordedEvent
+    events.push(recorded)
+    return recorded
+  }
+
+  function targetOf(target: RecordedEvent | string): { id: string; jurisdictionId: string } {
+    const event =
+      typeof target === 'string' ? events.find((candidate) => candidate.id === target) : target
+    if (event === undefined) throw new Error(`no event ${String(target)} in this log`)
+    return {
+      id: event.id,
+      jurisdictionId: (event.data as { jurisdictionId: string }).jurisdictionId,
+    }
+  }
+
+  function required(value: string | undefined, what: string): string {
+    if (value === undefined) throw new Error(`register a ${what} first, or name one`)
+    return value
+  }
+
+  return {
+    events,
+    append,
+    jurisdiction(jurisdictionId, data = {}, meta) {
+      lastJurisdiction = jurisdictionId
+      return append(
+        {
+          type: 'JurisdictionRegistered',
+          data: {
+            jurisdictionId,
+            name: jurisdictionId,
+            kind: 'city',
+            ocdId: `ocd-division/country:us/place:${jurisdictionId.replaceAll('-', '_')}`,
+            ...data,
+          },
+        },
+        meta,
+      )
+    },
+    source(sourceId, data = {}, meta) {
+      lastSource = sourceId
+      return append(
+        {
+          type: 'SourceRegistered',
+          data: {
+            sourceId,
+            kind: 'news-article',
+            title: sourceId,
+            publisher: 'Test',
+            publishedOn: '2016',
+            ...data,
+          },
+        },
+        meta,
+      )
+    },
+    claim(input, meta) {
+      const type = input.type ?? 'StatementMade'
+      const data: Record<string, unknown> = {
+        jurisdictionId: input.jurisdictionId ?? required(lastJurisdiction, 'jurisdiction'),
+        actor: input.actor ?? { id: 'mayor', name: 'The Mayor' },
+        on: input.on,
+        summary: input.summary ?? `claim on ${input.on}`,
+        sourceId: input.sourceId ?? required(lastSource, 'source'),
+        stances: stancesOf(input.stances),
+      }
+      if (input.dateBasis !== undefined) data.dateBasis = input.dateBasis
+      if (input.quote !== undefined) data.quote = input.quote
+      const policyId = input.policyId ?? (policyTypes.includes(type) ? 'policy-1' : undefined)
+      if (policyId !== undefined) data.policyId = policyId
+      if (type === 'PolicyEnacted') {
+        data.instrument = input.instrument ?? 'executive-order'
+        data.title = input.title ?? 'A policy'
+      }
+      return append({ type, data } as LedgerEvent, meta)
+    },
+    correct(target, changes, extra = {}, meta) {
+      const { id, jurisdictionId } = targetOf(target)
+      const { stances, ...rest } = changes
+      return append(
+        {
+          type: 'ClaimCorrected',
+          data: {
+            jurisdictionId: extra.jurisdictionId ?? jurisdictionId,
+            correctsEventId: id,
+            changes: { ...rest, ...(stances !== undefined && { stances: stancesOf(stances) }) },
+            reason: extra.reason ?? 'corrected',
+            ...(extra.evidenceSourceId !== undefined && {
+              evidenceSourceId: extra.evidenceSourceId,
+            }),
+          },
+        },
+        meta,
+      )
+    },
+    retract(target, extra = {}, meta) {
+      const { id, jurisdictionId } = targetOf(target)
+      return append(
+        {
+          type: 'ClaimRetracted',
+          data: {
+            jurisdictionId: extra.jurisdictionId ?? jurisdictionId,
+            retractsEventId: id,
+            reason: extra.reason ?? 'retracted',
+            ...(extra.evidenceSourceId !== undefined && {
+              evidenceSourceId: extra.evidenceSourceId,
+            }),
+          },
+        },
+        meta,
+      )
+    },
+  }
+}
