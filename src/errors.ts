@@ -40,8 +40,10 @@ export const errorCodes = [
   'unknown_not_allowed',
   // the service
   'not_ready',
+  'overloaded',
   'not_yet_applied',
   'store_locked',
+  'store_unavailable',
   'internal',
 ] as const
 

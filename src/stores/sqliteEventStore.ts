@@ -60,14 +60,24 @@ export class StoreDurabilityError extends Error {
   readonly code = 'store_durability'
 }
 
+/** The entry is the one stored truth; an entry that no longer parses (tampering) reads as empty fields. */
+function parseEntry(entry: string): { type?: unknown; data?: unknown; metadata?: unknown } {
+  try {
+    const parsed: unknown = JSON.parse(entry)
+    return typeof parsed === 'object' && parsed !== null ? parsed : {}
+  } catch {
+    return {}
+  }
+}
+
 function toStoredEvent(row: EventRow): StoredEvent {
-  const parsed = JSON.parse(row.entry) as { type: unknown; data: unknown; metadata: unknown }
+  const parsed = parseEntry(row.entry)
   return {
     position: row.position,
     id: row.id,
     stream: row.stream,
     revision: row.revision,
-    type: String(parsed.type),
+    type: typeof parsed.type === 'string' ? parsed.type : '',
     data: parsed.data,
     metadata: parsed.metadata,
     entry: row.entry,

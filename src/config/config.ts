@@ -1,0 +1,110 @@
+import { z } from 'zod'
+
+/**
+ * The service's configuration, parsed once from the environment. A bad value stops start-up with a
+ * message naming the variable.
+ */
+
+const tokenList = z
+  .string()
+  .transform((text, ctx) => {
+    const tokens: Array<{ name: string; token: string }> = []
+    for (const [index, item] of text.split(',').entries()) {
+      const trimmed = item.trim()
+      if (trimmed === '') continue
+      const colon = trimmed.indexOf(':')
+      const name = colon > 0 ? trimmed.slice(0, colon) : ''
+      const token = colon > 0 ? trimmed.slice(colon + 1) : ''
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
+        ctx.addIssue({ code: 'custom', message: `item ${index + 1}: expected name:token with a name of letters, digits, ".", "_" or "-"` })
+      } else if (token.length < 16) {
+        ctx.addIssue({ code: 'custom', message: `item ${index + 1} (${name}): a token needs at least 16 characters` })
+      } else {
+        tokens.push({ name, token })
+      }
+    }
+    return tokens
+  })
+
+const booleanText = z.enum(['true', 'false']).transform((text) => text === 'true')
+
+export const StoreLocation = z.union([
+  z
+    .string()
+    .regex(/^sqlite:.+$/)
+    .transform((text) => ({ kind: 'sqlite' as const, path: text.slice('sqlite:'.length) })),
+  z
+    .string()
+    .regex(/^(esdb|kurrentdb|esdb\+discover|kurrentdb\+discover):\/\/.+$/)
+    .transform((text) => ({ kind: 'esdb' as const, connectionString: text })),
+], { error: 'expected sqlite:<path>, sqlite::memory: or esdb://host:port?tls=false' })
+export type StoreLocation = z.infer<typeof StoreLocation>
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LEDGER_STORE: StoreLocation.default({ kind: 'sqlite', path: './var/ledger.sqlite' }),
+  LEDGER_SEED: booleanText.default(true),
+  LEDGER_TOKENS: tokenList.default([]),
+  LEDGER_READ_TOKENS: tokenList.default([]),
+  LEDGER_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'a signed-note key name: no spaces and no "+"')
+    .default('policy-ledger'),
+  LEDGER_SIGNING_KEY: z.string().min(1).optional(),
+  LEDGER_BODY_LIMIT: z.coerce.number().int().min(1_024).max(1_073_741_824).default(4_194_304),
+  LEDGER_WRITE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export interface Config {
+  port: number
+  host: string
+  store: StoreLocation
+  seed: boolean
+  writeTokens: Array<{ name: string; token: string }>
+  readTokens: Array<{ name: string; token: string }>
+  origin: string
+  signingKeyPath: string | undefined
+  bodyLimit: number
+  writeRateLimit: number
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config'
+}
+
+/** Unset and empty variables both take the default. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = Env.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const env_ = parsed.data
+  if (env_.LEDGER_STORE.kind === 'esdb' && env_.LEDGER_SIGNING_KEY === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  LEDGER_SIGNING_KEY: required with an EventStoreDB store, so that every replica signs alike',
+    )
+  }
+  const names = new Set<string>()
+  for (const { name } of [...env_.LEDGER_TOKENS, ...env_.LEDGER_READ_TOKENS]) {
+    if (names.has(name)) throw new ConfigError(`invalid configuration:\n  token name "${name}" is used twice`)
+    names.add(name)
+  }
+  return {
+    port: env_.PORT,
+    host: env_.HOST,
+    store: env_.LEDGER_STORE,
+    seed: env_.LEDGER_SEED,
+    writeTokens: env_.LEDGER_TOKENS,
+    readTokens: env_.LEDGER_READ_TOKENS,
+    origin: env_.LEDGER_ORIGIN,
+    signingKeyPath: env_.LEDGER_SIGNING_KEY,
+    bodyLimit: env_.LEDGER_BODY_LIMIT,
+    writeRateLimit: env_.LEDGER_WRITE_RATE_LIMIT,
+    logLevel: env_.LOG_LEVEL,
+  }
+}

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { EventId } from '../../../events/index.js'
+import { LedgerError } from '../../errors.js'
+import type { ProposedEvent } from '../../writeModel/proposedEvent.js'
+import type { StoredEvent } from '../../stores/eventStore.js'
+import { claimStatus } from '../../../projections/claimStatus.js'
+import type { RouteContext } from '../app.js'
+import { WriteRequest, WriteResponse } from '../writeRequest.js'
+
+function eventView(stored: StoredEvent) {
+  return {
+    id: stored.id,
+    type: stored.type,
+    stream: stored.stream,
+    revision: stored.revision,
+    position: stored.position,
+    data: stored.data,
+    metadata: stored.metadata,
+  }
+}
+
+export function eventRoutes(context: RouteContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>()
+
+    app.post(
+      '/events',
+      {
+        onRequest: async (request) => {
+          request.writer = context.auth.writer(request.headers.authorization).name
+        },
+        config: { rateLimit: context.writeRateLimit > 0 ? { max: context.writeRateLimit, timeWindow: 60_000 } : false },
+        schema: { body: WriteRequest, response: { 200: WriteResponse, 201: WriteResponse } },
+      },
+      async (request, reply) => {
+        const events = request.body.events.map((event) => ({ ...event, id: event.id ?? randomUUID() }) as ProposedEvent)
+        const outcome = await context.recordEvents(events, {
+          recordedBy: request.writer ?? 'unknown',
+          correlationId: request.id,
+        })
+        reply.code(outcome.allDuplicates ? 200 : 201)
+        return { events: outcome.events }
+      },
+    )
+
+    app.get(
+      '/events',
+      {
+        schema: {
+          querystring: z.strictObject({
+            after: z.coerce.number().int().min(0).optional(),
+            limit: z.coerce.number().int().min(1).max(1_000).default(100),
+          }),
+        },
+      },
+      async (request) => {
+        const { after, limit } = request.query
+        const from = after === undefined ? 0 : after + 1
+        const applied = context.runner.size
+        const stored = from >= applied ? [] : await context.store.readAll(from, Math.min(limit, applied - from))
+        const last = stored.at(-1)
+        return { events: stored.map(eventView), nextAfter: last?.position ?? after ?? null }
+      },
+    )
+
+    app.get(
+      '/events/:id',
+      { schema: { params: z.strictObject({ id: EventId }) } },
+      async (request) => {
+        const stored = await context.store.eventById(request.params.id)
+        if (stored === undefined || stored.position >= context.runner.size) {
+          throw new LedgerError('not_found', `no event ${request.params.id}`)
+        }
+        const metadata = stored.metadata as { recordedAt: string; recordedBy: string }
+        return {
+          ...eventView(stored),
+          recordedAt: metadata.recordedAt,
+          recordedBy: metadata.recordedBy,
+          leafHash: stored.leafHash.toString('hex'),
+          ...claimStatus(context.view(), stored.id),
+        }
+      },
+    )
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    writer?: string
+  }
+}

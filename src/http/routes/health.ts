@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { LedgerError } from '../../errors.js'
+import type { RouteContext } from '../app.js'
+import { problemCatalogue, problemType } from '../problems.js'
+
+export function healthRoutes(context: RouteContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>()
+    app.get('/health', { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
+    app.get('/problems', async () => ({ problems: problemCatalogue() }))
+    app.get('/problems/:type', { schema: { params: z.strictObject({ type: z.string().max(100) }) } }, async (request) => {
+      const problem = problemCatalogue().find((entry) => entry.type === problemType(request.params.type.replaceAll('-', '_')))
+      if (problem === undefined) throw new LedgerError('not_found', `no problem type ${request.params.type}`)
+      return problem
+    })
+    app.get('/ready', async (_request, reply) => {
+      if (!context.runner.ready) {
+        reply.header('Retry-After', '1')
+        throw new LedgerError(
+          'not_ready',
+          context.runner.error === undefined ? 'projections are catching up with the store' : 'projections stopped: see the log',
+        )
+      }
+      return { status: 'ready', position: context.runner.size - 1 }
+    })
+  }
+}

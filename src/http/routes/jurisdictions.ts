@@ -1,0 +1,110 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { dimensions, JurisdictionKind, PartialDate, Slug, UNKNOWN, allowedValues } from '../../../events/index.js'
+import {
+  designationsOf,
+  historyOf,
+  jurisdictionOf,
+  listJurisdictions,
+  stanceAnswer,
+} from '../../../projections/index.js'
+import { LedgerError } from '../../errors.js'
+import type { RouteContext } from '../app.js'
+import { AsOf, KnownAt, todayUtc } from '../readContext.js'
+import { knownAtPositionFor } from './knownAtPosition.js'
+
+const Dimension = z.enum(dimensions as [string, ...string[]])
+
+export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>()
+    const Params = z.strictObject({ id: Slug })
+
+    function registered(id: string) {
+      const jurisdiction = jurisdictionOf(context.view(), id)
+      if (jurisdiction === null) throw new LedgerError('not_found', `no jurisdiction ${id}`)
+      return jurisdiction
+    }
+
+    app.get(
+      '/jurisdictions',
+      {
+        schema: {
+          querystring: z
+            .strictObject({
+              kind: JurisdictionKind.optional(),
+              dimension: Dimension.optional(),
+              value: z.string().max(100).optional(),
+              asOf: AsOf.optional(),
+              knownAt: KnownAt.optional(),
+            })
+            .superRefine((query, ctx) => {
+              if ((query.dimension === undefined) !== (query.value === undefined)) {
+                ctx.addIssue({ code: 'custom', path: [query.dimension === undefined ? 'dimension' : 'value'], message: 'dimension and value filter together' })
+              } else if (query.dimension !== undefined && query.value !== undefined) {
+                const values = [...allowedValues(query.dimension), UNKNOWN]
+                if (!values.includes(query.value)) {
+                  ctx.addIssue({ code: 'custom', path: ['value'], message: `expected one of ${values.join(', ')}` })
+                }
+              }
+            }),
+        },
+      },
+      async (request) => {
+        const { kind, dimension, value, asOf, knownAt } = request.query
+        const knownAtPosition = await knownAtPositionFor(context, knownAt)
+        return listJurisdictions(context.view(), {
+          kind,
+          dimension,
+          value,
+          asOf: asOf ?? todayUtc(context.clock),
+          knownAtPosition,
+        })
+      },
+    )
+
+    app.get('/jurisdictions/:id', { schema: { params: Params } }, async (request) => {
+      const jurisdiction = registered(request.params.id)
+      const knownAtPosition = await knownAtPositionFor(context, undefined)
+      const view = context.view()
+      const { eventId: _eventId, position: _position, ...fields } = jurisdiction
+      return {
+        ...fields,
+        designations: designationsOf(view, jurisdiction.jurisdictionId, knownAtPosition),
+        ...stanceAnswer(view, jurisdiction.jurisdictionId, todayUtc(context.clock), knownAtPosition),
+      }
+    })
+
+    app.get(
+      '/jurisdictions/:id/stance',
+      { schema: { params: Params, querystring: z.strictObject({ asOf: AsOf.optional(), knownAt: KnownAt.optional() }) } },
+      async (request) => {
+        const jurisdiction = registered(request.params.id)
+        const knownAtPosition = await knownAtPositionFor(context, request.query.knownAt)
+        return stanceAnswer(context.view(), jurisdiction.jurisdictionId, request.query.asOf ?? todayUtc(context.clock), knownAtPosition)
+      },
+    )
+
+    app.get(
+      '/jurisdictions/:id/history',
+      {
+        schema: {
+          params: Params,
+          querystring: z.strictObject({
+            dimension: Dimension.optional(),
+            from: PartialDate.optional(),
+            to: PartialDate.optional(),
+            knownAt: KnownAt.optional(),
+          }),
+        },
+      },
+      async (request) => {
+        const jurisdiction = registered(request.params.id)
+        const { dimension, from, to, knownAt } = request.query
+        const knownAtPosition = await knownAtPositionFor(context, knownAt)
+        return historyOf(context.view(), jurisdiction.jurisdictionId, { dimension, from, to, knownAtPosition })
+      },
+    )
+  }
+}

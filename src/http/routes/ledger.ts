@@ -1,0 +1,149 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { Readable } from 'node:stream'
+import { z } from 'zod'
+import { EventId } from '../../../events/index.js'
+import { correctedClaim, sourceOf } from '../../../projections/index.js'
+import { LedgerError } from '../../errors.js'
+import { checkQuote } from '../../ledger/checkQuote.js'
+import type { RouteContext } from '../app.js'
+
+export const MAX_ENTRY_LINES = 10_000
+
+const Size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+
+export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>()
+
+    function latest() {
+      const checkpoint = context.log.latest()
+      if (checkpoint === undefined) throw new LedgerError('not_ready', 'no checkpoint is signed yet')
+      return checkpoint
+    }
+
+    function inclusion(leafIndex: number, treeSize: number) {
+      return {
+        leafIndex,
+        treeSize,
+        auditPath: context.log.tree.inclusionProof(leafIndex, treeSize).map((hash) => hash.toString('hex')),
+      }
+    }
+
+    async function positionOf(eventId: string): Promise<number> {
+      const stored = await context.store.eventById(eventId)
+      if (stored === undefined || stored.position >= context.log.tree.size) throw new LedgerError('not_found', `no event ${eventId}`)
+      return stored.position
+    }
+
+    app.get('/ledger/checkpoint', async () => latest())
+
+    app.get(
+      '/ledger/entries',
+      { schema: { querystring: z.strictObject({ start: Size.optional(), end: Size.optional() }) } },
+      async (request, reply) => {
+        const size = latest().treeSize
+        const start = request.query.start ?? 0
+        const end = request.query.end ?? size
+        if (end > size) throw new LedgerError('invalid_tree_size', `end ${end} is beyond the tree size ${size}`)
+        if (start > end) throw new LedgerError('invalid_tree_size', `start ${start} is after end ${end}`)
+        const stop = Math.min(end, start + MAX_ENTRY_LINES)
+        if (stop < end) reply.header('Link', `</ledger/entries?start=${stop}&end=${end}>; rel="next"`)
+        const store = context.store
+        async function* lines() {
+          for (let from = start; from < stop; ) {
+            const batch = await store.readAll(from, Math.min(1_000, stop - from))
+            if (batch.length === 0) return
+            yield batch.map((event) => `${event.entry}\n`).join('')
+            from = batch[batch.length - 1]!.position + 1
+          }
+        }
+        reply.type('application/x-ndjson; charset=utf-8')
+        return reply.send(Readable.from(lines()))
+      },
+    )
+
+    app.get(
+      '/ledger/proofs/inclusion',
+      { schema: { querystring: z.strictObject({ eventId: EventId, treeSize: Size.optional() }) } },
+      async (request) => {
+        const leafIndex = await positionOf(request.query.eventId)
+        const size = latest().treeSize
+        const treeSize = request.query.treeSize ?? size
+        if (treeSize > size) throw new LedgerError('invalid_tree_size', `treeSize ${treeSize} is beyond the latest checkpoint (${size})`)
+        if (leafIndex >= treeSize) {
+          throw new LedgerError('invalid_tree_size', `the event is at position ${leafIndex}, outside a tree of size ${treeSize}`)
+        }
+        return inclusion(leafIndex, treeSize)
+      },
+    )
+
+    app.get(
+      '/ledger/proofs/consistency',
+      { schema: { querystring: z.strictObject({ first: Size, second: Size.optional() }) } },
+      async (request) => {
+        const size = latest().treeSize
+        const { first } = request.query
+        const second = request.query.second ?? size
+        if (first < 1 || first > second || second > size) {
+          throw new LedgerError('invalid_tree_size', `need 1 <= first <= second <= ${size} (the latest checkpoint); got first=${first}, second=${second}`)
+        }
+        return {
+          first,
+          second,
+          proof: context.log.tree.consistencyProof(first, second).map((hash) => hash.toString('hex')),
+        }
+      },
+    )
+
+    app.get('/events/:id/provenance', { schema: { params: z.strictObject({ id: EventId }) } }, async (request) => {
+      const checkpoint = latest()
+      const view = context.view()
+      const claim = correctedClaim(view, request.params.id, checkpoint.treeSize - 1)
+      if (claim === null) {
+        await positionOf(request.params.id)
+        throw new LedgerError('not_found', `event ${request.params.id} is not a claim; GET /events/${request.params.id} and /ledger/proofs/inclusion cover every event`)
+      }
+      const via = []
+      const seen = new Set<string>()
+      for (let id: string | undefined = claim.corrected.sourceId; id !== undefined && !seen.has(id); ) {
+        seen.add(id)
+        const source = sourceOf(view, id)
+        if (source === null) break
+        via.push({
+          sourceId: source.sourceId,
+          kind: source.kind,
+          title: source.title,
+          publisher: source.publisher,
+          url: source.url ?? null,
+          publishedOn: source.publishedOn,
+          contentSha256: source.contentSha256 ?? null,
+          hasContent: source.hasContent,
+        })
+        id = source.via
+      }
+      const quote = claim.corrected.quote
+      const quoteCheck = quote === undefined ? null : await checkQuote(context.store, claim.corrected.sourceId, quote)
+      const stored = await context.store.eventById(claim.eventId)
+      return {
+        eventId: claim.eventId,
+        type: claim.type,
+        jurisdictionId: claim.jurisdictionId,
+        status: claim.status,
+        recorded: claim.recorded,
+        corrected: claim.corrected,
+        source: via[0] ?? null,
+        via: via.slice(1),
+        quote: quote === undefined ? null : { ...quote, ...quoteCheck },
+        dateBasis: claim.corrected.dateBasis ?? null,
+        recordedBy: claim.recordedBy,
+        recordedAt: claim.recordedAt,
+        position: claim.position,
+        corrections: claim.corrections,
+        retraction: claim.retraction,
+        leafHash: stored?.leafHash.toString('hex') ?? null,
+        inclusion: { ...inclusion(claim.position, checkpoint.treeSize), rootHash: checkpoint.rootHash, checkpoint },
+      }
+    })
+  }
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { Slug, sourceStream } from '../../../events/index.js'
+import { actorView, claimsCitingSource, sourceOf } from '../../../projections/index.js'
+import { LedgerError } from '../../errors.js'
+import type { RouteContext } from '../app.js'
+
+export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>()
+
+    app.get(
+      '/sources/:id',
+      {
+        schema: {
+          params: z.strictObject({ id: Slug }),
+          querystring: z.strictObject({ content: z.enum(['true', 'false']).optional() }),
+        },
+      },
+      async (request) => {
+        const view = context.view()
+        const source = sourceOf(view, request.params.id)
+        if (source === null) throw new LedgerError('not_found', `no source ${request.params.id}`)
+        let content: string | undefined
+        if (request.query.content === 'true') {
+          // archived texts stay in the store, not in memory
+          const [registration] = await context.store.readStream(sourceStream(request.params.id))
+          content = (registration?.data as { content?: string } | undefined)?.content
+        }
+        return {
+          ...source,
+          ...(content === undefined ? {} : { content }),
+          claims: claimsCitingSource(view, request.params.id),
+        }
+      },
+    )
+
+    app.get('/actors/:id', { schema: { params: z.strictObject({ id: Slug }) } }, async (request) => {
+      const actor = actorView(context.view(), request.params.id)
+      if (actor === null) throw new LedgerError('not_found', `no actor ${request.params.id}`)
+      return actor
+    })
+  }
+}

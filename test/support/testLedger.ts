@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs'
+import { pino } from 'pino'
+import { compose, type Ledger } from '../../src/compose.js'
+import { parseConfig } from '../../src/config/config.js'
+
+export const WRITER_TOKEN = 'writer-token-0123456789'
+export const READER_TOKEN = 'reader-token-0123456789'
+
+export const authorised = { authorization: `Bearer ${WRITER_TOKEN}` }
+
+/** A whole ledger on an in-memory store (seeded unless told otherwise), with its HTTP app. */
+export async function testLedger(
+  env: Record<string, string> = {},
+  options: { clock?: () => Date } = {},
+): Promise<Ledger & { app: NonNullable<Ledger['app']> }> {
+  const config = parseConfig({
+    LEDGER_STORE: 'sqlite::memory:',
+    LEDGER_TOKENS: `editor:${WRITER_TOKEN}`,
+    LEDGER_READ_TOKENS: undefined,
+    ...env,
+  })
+  const ledger = await compose(config, {
+    logger: pino({ level: 'silent' }),
+    withApp: true,
+    seed: true,
+    clock: options.clock ?? (() => new Date('2026-11-26T10:00:00.000Z')),
+  })
+  return ledger as Ledger & { app: NonNullable<Ledger['app']> }
+}
+
+/** A seed claim's id by its key in data/seed/claims.ts. */
+export { seedId } from '../../data/seed/buildSeed.js'
+
+/** Where a seed event sits in the ledger: its line in data/seed.ndjson. */
+export function seedPosition(id: string): number {
+  const lines = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8').split('\n')
+  return lines.findIndex((line) => line !== '' && (JSON.parse(line) as { id: string }).id === id)
+}
