@@ -17,8 +17,8 @@ const MONDAY = '2016-11-14'
 const TUESDAY = '2016-11-15'
 const WEDNESDAY = '2016-11-16'
 
-const articleDated = 'the article is dated 2016-11-17 (a Thursday)'
-const latestPossible = `${articleDated} and does not date this; the article's date is the latest possible date`
+const articleDated = 'the article, dated 2016-11-17 (a Thursday),'
+const latestPossible = `${articleDated} does not date this; the article's date is the latest possible date`
 
 const abcNews = { id: 'abc-news', name: 'ABC News', role: 'third-party' } as const
 const trump = { id: 'donald-trump', name: 'Donald Trump' }

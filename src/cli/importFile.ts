@@ -1,0 +1,208 @@
+import { createReadStream, statSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { randomUUID } from 'node:crypto'
+import { SingleBar } from 'cli-progress'
+import { compose } from '../compose.js'
+import type { Config } from '../config/config.js'
+import { LedgerError } from '../errors.js'
+import { importEntries } from '../ledger/importEntries.js'
+import { WriteItem } from '../http/writeRequest.js'
+import type { ProposedEvent } from '../writeModel/proposedEvent.js'
+import { createLogger } from './logger.js'
+
+/**
+ * `import FILE|-`: entry lines (from `export`) are written verbatim into an empty store or one holding
+ * an exact prefix of them; event lines (POST /events shape) are new writes, idempotent by id, sent in
+ * batches to the store or to a running service (--url). Ends with a summary.
+ */
+export interface ImportOptions {
+  url?: string
+  token?: string
+  batch: number
+  recordedBy: string
+}
+
+interface Rejection {
+  line: number
+  id?: string
+  reason: string
+}
+
+interface Summary {
+  written: number
+  skipped: number
+  rejected: Rejection[]
+}
+
+async function* readLines(file: string): AsyncGenerator<{ line: string; number: number }> {
+  const input = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' })
+  let number = 0
+  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+    number += 1
+    if (raw.trim() !== '') yield { line: raw, number }
+  }
+}
+
+function looksLikeEntry(line: string): boolean {
+  try {
+    const parsed = JSON.parse(line) as Record<string, unknown>
+    return typeof parsed === 'object' && parsed !== null && 'metadata' in parsed && 'stream' in parsed
+  } catch {
+    return false
+  }
+}
+
+/** A progress bar with rate and ETA on a terminal; a plain line now and then otherwise. */
+function progressReporter(total: number | undefined) {
+  const started = Date.now()
+  if (process.stderr.isTTY === true) {
+    const bar = new SingleBar(
+      { stream: process.stderr, format: 'importing [{bar}] {value}/{total} lines | {rate}/s | ETA {eta_formatted}', hideCursor: true },
+    )
+    bar.start(total ?? 0, 0, { rate: 0 })
+    return {
+      update: (done: number) => bar.update(done, { rate: Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) }),
+      stop: () => bar.stop(),
+    }
+  }
+  let last = 0
+  return {
+    update: (done: number) => {
+      if (Date.now() - last < 2_000) return
+      last = Date.now()
+      const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000))
+      process.stderr.write(`imported ${done}${total === undefined ? '' : `/${total}`} lines (${rate}/s)\n`)
+    },
+    stop: () => undefined,
+  }
+}
+
+async function countLines(file: string): Promise<number | undefined> {
+  if (file === '-' || !statSync(file).isFile()) return undefined
+  let count = 0
+  for await (const _ of readLines(file)) count += 1
+  return count
+}
+
+/** The index into a batch that a LedgerError blames, from `errors[].path` (`/events/<i>/...`). */
+function blamedIndex(error: LedgerError): number | undefined {
+  const path = error.extra.errors?.[0]?.path ?? ''
+  const match = /^\/events\/(\d+)/.exec(path)
+  return match === null ? undefined : Number(match[1])
+}
+
+type Sender = (events: ProposedEvent[]) => Promise<{ written: number }>
+
+/** Sends a batch; an event the ledger refuses is set aside with its reason and the rest is sent again. */
+async function sendBatch(batch: Array<{ event: ProposedEvent; line: number }>, send: Sender, summary: Summary): Promise<void> {
+  let pending = batch
+  while (pending.length > 0) {
+    try {
+      const { written } = await send(pending.map(({ event }) => event))
+      summary.written += written
+      summary.skipped += pending.length - written
+      return
+    } catch (error) {
+      if (!(error instanceof LedgerError)) throw error
+      const index = blamedIndex(error) ?? (pending.length === 1 ? 0 : undefined)
+      if (index === undefined) throw error
+      const blamed = pending[index]!
+      summary.rejected.push({ line: blamed.line, id: blamed.event.id, reason: `${error.code}: ${error.message}` })
+      pending = pending.filter((_, i) => i !== index)
+    }
+  }
+}
+
+function httpSender(url: string, token: string | undefined): Sender {
+  const endpoint = new URL('/events', url).toString()
+  return async (events) => {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({ events: events.map(({ id, type, data, expectedRevision }) => ({ id, type, data, expectedRevision })) }),
+    })
+    const body = (await response.json()) as { events?: unknown[]; type?: string; detail?: string; errors?: Array<{ path: string; message: string }> }
+    if (response.status === 200) return { written: 0 }
+    if (response.status === 201) {
+      // the service does not say which were duplicates; count them from a second look is not worth a call
+      return { written: events.length }
+    }
+    const code = (body.type ?? '').split('/').pop()?.replaceAll('-', '_') ?? 'invalid_request'
+    if (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 403 && response.status !== 429) {
+      throw new LedgerError(code as 'invalid_request', body.detail ?? `HTTP ${response.status}`, { errors: body.errors ?? [] })
+    }
+    throw new Error(`${endpoint} answered ${response.status}: ${body.detail ?? ''}`)
+  }
+}
+
+export async function importFile(file: string, options: ImportOptions, config: () => Config): Promise<number> {
+  // one pass over the input (standard input cannot be read twice): peek at the first line, then go on
+  const input = readLines(file)
+  const head = await input.next()
+  const first = head.done === true ? undefined : head.value.line
+  async function* lines() {
+    if (head.done !== true) yield head.value
+    yield* input
+  }
+  const summary: Summary = { written: 0, skipped: 0, rejected: [] }
+  const total = await countLines(file)
+  const progress = progressReporter(total)
+  const entries = first !== undefined && looksLikeEntry(first)
+  if (entries && options.url !== undefined) {
+    throw new LedgerError('invalid_request', 'entry lines carry metadata that only a direct import keeps: import them without --url, on the store')
+  }
+  const ledger = options.url === undefined ? await compose(config(), { logger: createLogger('warn', 'stderr'), access: 'write' }) : undefined
+  try {
+    if (entries) {
+      const result = await importEntries(
+        (async function* () {
+          for await (const { line } of lines()) yield line
+        })(),
+        { store: ledger!.store, runner: ledger!.runner, writeState: ledger!.writeState },
+        { batchSize: options.batch, onProgress: (done) => progress.update(done) },
+      )
+      summary.written = result.written
+      summary.skipped = result.skipped
+    } else {
+      const send: Sender =
+        options.url !== undefined
+          ? httpSender(options.url, options.token)
+          : (events) => ledger!.recordEvents(events, { recordedBy: options.recordedBy })
+      let batch: Array<{ event: ProposedEvent; line: number }> = []
+      let done = 0
+      for await (const { line, number } of lines()) {
+        done += 1
+        let json: unknown
+        try {
+          json = JSON.parse(line)
+        } catch (error) {
+          summary.rejected.push({ line: number, reason: `not JSON: ${(error as Error).message}` })
+          continue
+        }
+        const parsed = WriteItem.safeParse(json)
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!
+          summary.rejected.push({ line: number, reason: `invalid_request: /${issue.path.join('/')}: ${issue.message}` })
+          continue
+        }
+        const item = parsed.data as ProposedEvent & { id?: string }
+        batch.push({ event: { ...item, id: item.id ?? randomUUID() }, line: number })
+        if (batch.length >= options.batch) {
+          await sendBatch(batch, send, summary)
+          batch = []
+          progress.update(done)
+        }
+      }
+      await sendBatch(batch, send, summary)
+      progress.update(done)
+    }
+  } finally {
+    progress.stop()
+    await ledger?.close()
+  }
+  process.stdout.write(`written: ${summary.written}, skipped (already recorded): ${summary.skipped}, rejected: ${summary.rejected.length}\n`)
+  for (const rejection of summary.rejected) {
+    process.stdout.write(`  line ${rejection.line}${rejection.id === undefined ? '' : ` (${rejection.id})`}: ${rejection.reason}\n`)
+  }
+  return summary.rejected.length === 0 ? 0 : 1
+}

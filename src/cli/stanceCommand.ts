@@ -1,0 +1,51 @@
+import { CalendarDate } from '../../events/index.js'
+import { jurisdictionOf, stanceAnswer } from '../../projections/index.js'
+import { compose } from '../compose.js'
+import type { Config } from '../config/config.js'
+import { LedgerError } from '../errors.js'
+import { checkKnownPosition, KnownAt, todayUtc } from '../http/readContext.js'
+import { resolveKnownAt } from '../../projections/index.js'
+import { createLogger } from './logger.js'
+
+/** Prints a jurisdiction's stance per dimension as a table (or the API's JSON with --json). */
+export async function stanceCommand(
+  jurisdictionId: string,
+  options: { asOf?: string; knownAt?: string; json?: boolean },
+  config: Config,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
+  const asOf = options.asOf ?? todayUtc(() => new Date())
+  if (!CalendarDate.safeParse(asOf).success) throw new LedgerError('invalid_request', `--as-of: expected YYYY-MM-DD, got ${asOf}`)
+  const knownAt = options.knownAt === undefined ? undefined : KnownAt.safeParse(options.knownAt)
+  if (knownAt !== undefined && !knownAt.success) throw new LedgerError('invalid_request', `--known-at: ${knownAt.error.issues[0]?.message}`)
+  const ledger = await compose(config, { logger: createLogger('warn', 'stderr'), access: 'read' })
+  try {
+    const view = ledger.view()
+    const jurisdiction = jurisdictionOf(view, jurisdictionId)
+    if (jurisdiction === null) throw new LedgerError('not_found', `no jurisdiction ${jurisdictionId}`)
+    if (knownAt?.data !== undefined && 'position' in knownAt.data) {
+      await checkKnownPosition(knownAt.data.position, view.size, () => ledger.store.head())
+    }
+    const answer = stanceAnswer(view, jurisdictionId, asOf, resolveKnownAt(view, knownAt?.data))
+    if (options.json === true) {
+      out.write(`${JSON.stringify(answer, null, 2)}\n`)
+      return 0
+    }
+    out.write(`${jurisdiction.name} (${jurisdictionId}) as of ${asOf}, known at position ${answer.knownAtPosition ?? 'none'}\n\n`)
+    const rows = Object.entries(answer.stance).map(([dimension, s]) => [
+      dimension,
+      s.value + (s.uncertain ? ' (uncertain)' : ''),
+      s.since ?? '',
+      s.lastAffirmedOn ?? '',
+      String(s.basisCount),
+      s.sources.join(', '),
+    ])
+    const header = ['dimension', 'value', 'since', 'last affirmed', 'claims', 'sources']
+    const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)))
+    const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()
+    out.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`)
+    return 0
+  } finally {
+    await ledger.close()
+  }
+}
