@@ -1,0 +1,160 @@
+import { allowedValues, dimensions, startOf } from '../../../events/index.js'
+import {
+  historyOf,
+  jurisdictionOf,
+  stanceAnswer,
+  timelinesAt,
+  type ClaimView,
+  type JurisdictionRecord,
+  type LedgerView,
+} from '../../../projections/index.js'
+import {
+  actorText,
+  claimHeading,
+  correctionsBlock,
+  firstUrl,
+  quoteBlock,
+  roleBadge,
+  sourceChain,
+  sourceChainLine,
+  stancesList,
+  statusBadge,
+} from './claimParts.js'
+import { html, type SafeHtml } from './html.js'
+import { layout } from './layout.js'
+import { partialDateLabel, partialDateText, partialDateTime, timestampTime, typeLabel, valueTag, words } from './labels.js'
+import { stepChartFigure } from './stepChart.js'
+
+export interface JurisdictionPageInput {
+  view: LedgerView
+  jurisdiction: JurisdictionRecord
+  /** The day the stance table is for, YYYY-MM-DD. */
+  asOf: string
+  today: string
+  knownAtPosition: number | null
+  treeSize?: number
+  /** What the reader typed when it was not a date; the page then shows `asOf` (today) instead. */
+  invalidAsOf?: string
+}
+
+/** A jurisdiction's stance on a day, a step chart per dimension, and its claims in valid time. */
+export function jurisdictionPage(input: JurisdictionPageInput): SafeHtml {
+  const { view, jurisdiction, asOf, today, knownAtPosition, treeSize, invalidAsOf } = input
+  const id = jurisdiction.jurisdictionId
+  const parent = jurisdiction.parentId === undefined ? null : jurisdictionOf(view, jurisdiction.parentId)
+  const history = historyOf(view, id, { knownAtPosition })
+  return layout({
+    title: `${jurisdiction.name}: stance and timeline`,
+    treeSize,
+    crumbs: [{ label: 'Jurisdictions', href: '/' }, { label: jurisdiction.name }],
+    body: html`<h1>${jurisdiction.name}</h1>
+<p class="lede">${words(jurisdiction.kind)} · <code class="url">${jurisdiction.ocdId}</code>${parent !== null && html` · part of <a href="/ui/jurisdictions/${parent.jurisdictionId}">${parent.name}</a>`}</p>
+<p class="muted">The same data as JSON: <a href="/jurisdictions/${id}">jurisdiction</a>, <a href="/jurisdictions/${id}/stance?asOf=${asOf}">stance</a>, <a href="/jurisdictions/${id}/history">history</a>.</p>
+${stanceSection(view, jurisdiction, asOf, knownAtPosition, invalidAsOf)}
+${chartsSection(view, id, history.claims, asOf, today, knownAtPosition)}
+${timelineSection(view, history.claims)}`,
+  })
+}
+
+function stanceSection(
+  view: LedgerView,
+  jurisdiction: JurisdictionRecord,
+  asOf: string,
+  knownAtPosition: number | null,
+  invalidAsOf: string | undefined,
+): SafeHtml {
+  const id = jurisdiction.jurisdictionId
+  const answer = stanceAnswer(view, id, asOf, knownAtPosition)
+  return html`<section aria-labelledby="stance-heading">
+<h2 id="stance-heading">Stance on ${partialDateText(asOf)}</h2>
+<form class="as-of" method="get" action="/ui/jurisdictions/${id}">
+<div class="field">
+<label for="asOf">Show the stance on</label>
+<input type="date" id="asOf" name="asOf" value="${asOf}" required aria-describedby="asOf-hint${invalidAsOf !== undefined && ' asOf-error'}"${invalidAsOf !== undefined && html` aria-invalid="true"`}>
+</div>
+<button type="submit">Show stance</button>
+<p id="asOf-hint" class="muted">Valid time: what was in force on that day, from every official claim recorded so far.</p>
+${invalidAsOf !== undefined && html`<p id="asOf-error" class="error" role="alert">“${invalidAsOf}” is not a date (YYYY-MM-DD); showing today instead.</p>`}
+</form>
+<div class="scroll" tabindex="0" role="group" aria-labelledby="stance-caption">
+<table class="stance">
+<caption id="stance-caption">${jurisdiction.name} on ${partialDateText(asOf)}, as known at ledger position ${knownAtPosition ?? 'none'}</caption>
+<thead><tr><th scope="col">Dimension</th><th scope="col">Value</th><th scope="col">Since</th><th scope="col">Basis</th><th scope="col">Uncertain</th></tr></thead>
+<tbody>
+${dimensions.map((dimension) => {
+  const stance = answer.stance[dimension]!
+  const newest = stance.basis[0]
+  return html`<tr data-dimension="${dimension}"><th scope="row">${words(dimension)}</th><td>${valueTag(allowedValues(dimension), stance.value)}</td><td data-label="Since">${stance.since === null ? html`<span class="muted">—</span>` : partialDateLabel(stance.since)}</td><td data-label="Basis">${newest === undefined ? html`<span class="muted">none</span>` : html`<a href="#claim-${newest}">${stance.basisCount} ${stance.basisCount === 1 ? 'claim' : 'claims'}</a>`}</td><td data-label="Uncertain">${stance.uncertain ? html`<strong>yes</strong> <span class="muted">(a counted claim’s date is known only to the month or year, and covers this day)</span>` : 'no'}</td></tr>`
+})}
+</tbody>
+</table>
+</div>
+</section>`
+}
+
+function chartsSection(
+  view: LedgerView,
+  id: string,
+  claims: readonly ClaimView[],
+  asOf: string,
+  today: string,
+  knownAtPosition: number | null,
+): SafeHtml {
+  const timelines = timelinesAt(view, id, knownAtPosition)
+  const charted = dimensions.filter((dimension) => (timelines.get(dimension)?.entries.length ?? 0) > 0)
+  const silent = dimensions.filter((dimension) => !charted.includes(dimension))
+  const first = claims[0]?.on
+  const from = `${(first ?? today).slice(0, 4)}-01-01`
+  const latestStart = claims.reduce((latest, claim) => (startOf(claim.on) > latest ? startOf(claim.on) : latest), today)
+  const to = latestStart
+  return html`<section aria-labelledby="charts-heading">
+<h2 id="charts-heading">How each dimension changed</h2>
+${charted.length === 0
+  ? html`<p>No official claim asserts any dimension yet.</p>`
+  : html`<p class="muted">Official claims only, from ${from.slice(0, 4)} to ${partialDateText(today)}. Each dot is a claim; the dashed red line is ${partialDateText(asOf)}, the day of the table above.</p>
+<div class="charts">
+${charted.map((dimension) =>
+  stepChartFigure({
+    dimension,
+    values: allowedValues(dimension),
+    points: timelines.get(dimension)!.entries,
+    from,
+    to,
+    asOf,
+  }),
+)}
+</div>`}
+${silent.length > 0 && html`<p>No official claim asserts ${silent.map((dimension, index) => html`${index > 0 && (index === silent.length - 1 ? ' or ' : ', ')}${words(dimension)}`)}: ${silent.length === 1 ? 'it is' : 'they are'} <span class="value unknown">unknown</span> throughout.</p>`}
+</section>`
+}
+
+function timelineSection(view: LedgerView, claims: readonly ClaimView[]): SafeHtml {
+  return html`<section aria-labelledby="timeline-heading">
+<h2 id="timeline-heading">Timeline of claims</h2>
+<p class="muted">${claims.length} ${claims.length === 1 ? 'claim' : 'claims'} in valid-time order (when it was said or took effect), official and third-party, with corrections applied.</p>
+${claims.length === 0 ? html`<p>Nothing is recorded about this jurisdiction yet.</p>` : html`<ol class="timeline">${claims.map((claim) => html`<li>${claimArticle(view, claim)}</li>`)}</ol>`}
+</section>`
+}
+
+function claimArticle(view: LedgerView, claim: ClaimView): SafeHtml {
+  const anchor = `claim-${claim.eventId}`
+  const heading = claimHeading(claim.type, claim)
+  return html`<article class="claim ${claim.status} ${claim.role}" id="${anchor}" aria-labelledby="${anchor}-title">
+<p class="claim-meta"><span class="when">${partialDateTime(claim.on)}</span> <span>${typeLabel(claim.type)}${claim.instrument !== undefined && ` · ${words(claim.instrument.replaceAll('-', '_'))}`}</span> ${statusBadge(claim.status)} ${roleBadge(claim.role)}</p>
+<h3 id="${anchor}-title">${heading}</h3>
+<p class="actor">${actorText(claim.actor)}${claim.role === 'third-party' && html` <span class="muted">— a third party: shown here, never counted in the stance</span>`}</p>
+<div class="claimed">
+<p>${claim.summary}</p>
+${quoteBlock(claim.quote, firstUrl(sourceChain(view, claim.sourceId)))}
+</div>
+${stancesList(claim.stances)}
+<dl class="facts">
+${claim.dateBasis !== undefined && html`<dt>Date basis</dt><dd>${claim.dateBasis}</dd>`}
+${claim.policyId !== undefined && html`<dt>Policy</dt><dd><code>${claim.policyId}</code></dd>`}
+<dt>Source</dt><dd>${sourceChainLine(view, claim.sourceId)}</dd>
+<dt>Recorded</dt><dd>${timestampTime(claim.recordedAt)} by ${claim.recordedBy} <span class="muted">(ledger position ${claim.position})</span></dd>
+</dl>
+${correctionsBlock(claim.corrections, claim.retraction)}
+<p><a href="/ui/events/${claim.eventId}">Provenance and proof<span class="visually-hidden"> of “${heading}”, ${partialDateLabel(claim.on)}</span></a></p>
+</article>`
+}

@@ -1,0 +1,158 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type {} from '@fastify/swagger'
+import { CalendarDate, EventId, Slug } from '../../../events/index.js'
+import { correctedClaim, jurisdictionOf, listJurisdictions } from '../../../projections/index.js'
+import { LedgerError } from '../../errors.js'
+import { checkQuote, registeredSource } from '../../ledger/checkQuote.js'
+import { locateQuote } from '../../writeModel/locateQuote.js'
+import type { RouteContext } from '../app.js'
+import { problemOf, sendProblem, toLedgerError } from '../problems.js'
+import { todayUtc } from '../readContext.js'
+import { knownAtPositionFor } from '../routes/knownAtPosition.js'
+import { sourceChain } from './claimParts.js'
+import { eventPage, type ArchivedText } from './eventPage.js'
+import type { SafeHtml } from './html.js'
+import { apiIndex, indexPage } from './indexPage.js'
+import { jurisdictionPage } from './jurisdictionPage.js'
+import { errorPage } from './layout.js'
+import { prefersHtml } from './prefersHtml.js'
+import { contentSecurityPolicy } from './styles.js'
+
+/** Pages are for people, not the API contract: kept out of the OpenAPI document. */
+const hidden = { schema: { hide: true } }
+
+function sendPage(reply: FastifyReply, page: SafeHtml, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('Content-Security-Policy', contentSecurityPolicy)
+    .header('X-Content-Type-Options', 'nosniff')
+    .send(page.value)
+}
+
+/** `?asOf=` as the date form sends it: empty or absent means today; anything else must be a day. */
+function asOfQuery(request: FastifyRequest, today: string): { asOf: string; invalid?: string } {
+  const value = (request.query as Record<string, unknown> | undefined)?.asOf
+  if (value === undefined || value === '') return { asOf: today }
+  const text = Array.isArray(value) ? value.join(',') : String(value)
+  return CalendarDate.safeParse(text).success ? { asOf: text } : { asOf: today, invalid: text.slice(0, 100) }
+}
+
+function wantsPage(request: FastifyRequest): boolean {
+  return request.url.startsWith('/ui/') || prefersHtml(request.headers.accept)
+}
+
+/**
+ * Server-rendered pages for people: `GET /` (for a browser; JSON links for anyone else), a
+ * jurisdiction's timeline, and one claim's provenance. No script, no request leaves the service.
+ */
+export function pageRoutes(context: RouteContext): FastifyPluginAsync {
+  return async (fastify) => {
+    const treeSize = () => context.log.latest()?.treeSize
+
+    function notFound(reply: FastifyReply, heading: string, detail: string): FastifyReply {
+      return sendPage(reply, errorPage(404, heading, detail, treeSize()), 404)
+    }
+
+    fastify.setErrorHandler((error, request, reply) => {
+      const ledgerError = toLedgerError(error as Error, request)
+      if (ledgerError.code === 'internal') request.log.error({ err: error }, 'request failed')
+      if (!wantsPage(request)) return sendProblem(reply, ledgerError)
+      const problem = problemOf(ledgerError)
+      if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="policy-ledger"')
+      if (ledgerError.extra.retryAfter !== undefined) reply.header('Retry-After', String(ledgerError.extra.retryAfter))
+      return sendPage(reply, errorPage(problem.status, problem.title, problem.detail, treeSize()), problem.status)
+    })
+
+    fastify.get(
+      '/',
+      {
+        schema: {
+          summary: 'Where to start',
+          description: 'JSON links to the API; a browser (Accept: text/html) gets the readable index of jurisdictions instead.',
+        },
+      },
+      async (request, reply) => {
+        reply.header('Vary', 'Accept')
+        if (!prefersHtml(request.headers.accept)) return apiIndex
+        const today = todayUtc(context.clock)
+        const { asOf, invalid } = asOfQuery(request, today)
+        const knownAtPosition = await knownAtPositionFor(context, undefined)
+        const list = listJurisdictions(context.view(), { asOf, knownAtPosition })
+        return sendPage(reply, indexPage({ list, today, treeSize: treeSize(), invalidAsOf: invalid }), invalid === undefined ? 200 : 400)
+      },
+    )
+
+    await fastify.register(
+      async (ui) => {
+        ui.setNotFoundHandler((request, reply) =>
+          notFound(reply, 'Page not found', `There is no page at ${request.url.split('?')[0]}.`),
+        )
+
+        ui.get('/jurisdictions/:id', hidden, async (request, reply) => {
+          const { id } = request.params as { id: string }
+          const view = context.view()
+          const jurisdiction = Slug.safeParse(id).success ? jurisdictionOf(view, id) : null
+          if (jurisdiction === null) {
+            return notFound(reply, 'No such jurisdiction', `No jurisdiction “${id}” is registered in the ledger.`)
+          }
+          const today = todayUtc(context.clock)
+          const { asOf, invalid } = asOfQuery(request, today)
+          const knownAtPosition = await knownAtPositionFor(context, undefined)
+          const page = jurisdictionPage({ view, jurisdiction, asOf, today, knownAtPosition, treeSize: treeSize(), invalidAsOf: invalid })
+          return sendPage(reply, page, invalid === undefined ? 200 : 400)
+        })
+
+        ui.get('/events/:id', hidden, async (request, reply) => {
+          const { id } = request.params as { id: string }
+          if (!EventId.safeParse(id).success) {
+            return notFound(reply, 'No such claim', `“${id}” is not an event id (a UUID).`)
+          }
+          const checkpoint = context.log.latest()
+          if (checkpoint === undefined) throw new LedgerError('not_ready', 'no checkpoint is signed yet')
+          const view = context.view()
+          const claim = correctedClaim(view, id, checkpoint.treeSize - 1)
+          if (claim === null) {
+            const stored = await context.store.eventById(id)
+            return stored === undefined || stored.position >= checkpoint.treeSize
+              ? notFound(reply, 'No such claim', `No event ${id} is in the ledger under the latest checkpoint.`)
+              : notFound(reply, 'Not a claim', `Event ${id} is a ${stored.type}, not a claim; its record is at /events/${id}.`)
+          }
+          const quote = claim.corrected.quote
+          const quoteCheck = quote === undefined ? null : await checkQuote(context.store, claim.corrected.sourceId, quote)
+          let archived: ArchivedText | null = null
+          if (quote !== undefined && quoteCheck !== null && quoteCheck.checkedAgainst !== null) {
+            const content = (await registeredSource(context.store, quoteCheck.checkedAgainst))?.content
+            if (content !== undefined) {
+              const location = locateQuote(content, quote)
+              archived = {
+                sourceId: quoteCheck.checkedAgainst,
+                content,
+                at: location.found ? { start: location.start, end: location.end } : null,
+              }
+            }
+          }
+          const stored = await context.store.eventById(id)
+          const page = eventPage({
+            claim,
+            jurisdiction: jurisdictionOf(view, claim.jurisdictionId),
+            chain: sourceChain(view, claim.corrected.sourceId),
+            quoteCheck,
+            archived,
+            proof: {
+              leafIndex: claim.position,
+              treeSize: checkpoint.treeSize,
+              auditPath: context.log.tree.inclusionProof(claim.position, checkpoint.treeSize).map((hash) => hash.toString('hex')),
+              rootHash: checkpoint.rootHash,
+              note: checkpoint.note,
+              publicKey: checkpoint.publicKey,
+              leafHash: stored?.leafHash.toString('hex') ?? null,
+            },
+          })
+          return sendPage(reply, page)
+        })
+      },
+      { prefix: '/ui' },
+    )
+  }
+}
