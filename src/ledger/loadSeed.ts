@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Logger } from 'pino'
 import { LedgerError } from '../errors.js'
+import { DuplicateEventId, WrongExpectedRevision } from '../stores/eventStore.js'
 import { importEntries, type ImportEntriesDeps } from './importEntries.js'
 
 /**
@@ -9,6 +10,20 @@ import { importEntries, type ImportEntriesDeps } from './importEntries.js'
  */
 export async function loadSeed(path: string, deps: ImportEntriesDeps, logger: Logger): Promise<{ written: number }> {
   const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '')
+  // replicas starting together race to load it: the loser sees the winner's events and looks again
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loadOnce(lines, deps, logger)
+    } catch (error) {
+      const raced = error instanceof DuplicateEventId || error instanceof WrongExpectedRevision
+      if (!raced || attempt >= 5) throw error
+      logger.info({ attempt }, 'another process is loading the seed; catching up before looking again')
+      await deps.runner.waitFor(await deps.store.head())
+    }
+  }
+}
+
+async function loadOnce(lines: string[], deps: ImportEntriesDeps, logger: Logger): Promise<{ written: number }> {
   const head = await deps.store.head()
   const comparable = Math.min(head, lines.length)
   const stored = comparable === 0 ? [] : await deps.store.readAll(0, comparable)

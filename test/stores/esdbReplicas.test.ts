@@ -1,0 +1,100 @@
+import t from 'tap'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { compose, type Ledger } from '../../src/compose.js'
+import { parseConfig } from '../../src/config/config.js'
+import { generateSigningKey } from '../../src/log/signingKey.js'
+import { startEsdbTestServer } from '../support/esdbTestServer/index.js'
+import { authorised, WRITER_TOKEN } from '../support/testLedger.js'
+
+/**
+ * Several API replicas on one EventStoreDB (here the gRPC test double): each builds its projections
+ * and Merkle tree from $all, so replicas that applied the same events answer byte for byte alike.
+ */
+t.test('two replicas on EventStoreDB: the seed once, writes, conflicts, and the same answers and root', async (t) => {
+  const server = await startEsdbTestServer()
+  t.teardown(() => server.stop())
+  const keyPath = join(t.testdir(), 'signing-key.pem')
+  writeFileSync(keyPath, generateSigningKey().pem, { mode: 0o600 })
+  const config = parseConfig({ LEDGER_STORE: server.url, LEDGER_SIGNING_KEY: keyPath, LEDGER_TOKENS: `editor:${WRITER_TOKEN}` })
+  const replica = async (): Promise<Ledger & { app: NonNullable<Ledger['app']> }> => {
+    const ledger = await compose(config, { logger: pino({ level: 'silent' }), withApp: true, seed: true })
+    t.teardown(() => ledger.close())
+    return ledger as Ledger & { app: NonNullable<Ledger['app']> }
+  }
+
+  // two replicas starting together load the seed once
+  const [a, b] = await Promise.all([replica(), replica()])
+  await a.runner.waitFor(51)
+  await b.runner.waitFor(51)
+  t.equal(a.runner.size, 51)
+  t.equal(b.runner.size, 51)
+
+  const stance = '/jurisdictions/us-pa-philadelphia/stance?asOf=2016-03-01'
+  t.equal((await a.app.inject({ url: stance })).json().stance.detainer_hold.value, 'serious_crimes_only')
+
+  const revision = (await a.store.streamRevision('jurisdiction-us-pa-philadelphia'))!
+  const write = await a.app.inject({
+    method: 'POST',
+    url: '/events',
+    headers: authorised,
+    payload: {
+      events: [
+        {
+          type: 'StatementMade',
+          expectedRevision: revision,
+          data: {
+            jurisdictionId: 'us-pa-philadelphia',
+            actor: { id: 'jim-kenney', name: 'Jim Kenney', office: 'Mayor of Philadelphia' },
+            on: '2016-12-01',
+            summary: 'Reaffirms the detainer policy',
+            sourceId: 'abcnews-2016-11-17-cities-push-back',
+            stances: [{ dimension: 'detainer_hold', value: 'judicial_warrant_and_serious_crime' }],
+          },
+        },
+      ],
+    },
+  })
+  t.equal(write.statusCode, 201, write.body)
+  t.equal(write.json().events[0].position, 51)
+
+  const stale = await b.app.inject({
+    method: 'POST',
+    url: '/events',
+    headers: authorised,
+    payload: {
+      events: [
+        {
+          type: 'StatementMade',
+          expectedRevision: revision,
+          data: {
+            jurisdictionId: 'us-pa-philadelphia',
+            actor: { id: 'jim-kenney', name: 'Jim Kenney' },
+            on: '2016-12-02',
+            summary: 'a write that lost the race',
+            sourceId: 'abcnews-2016-11-17-cities-push-back',
+            stances: [],
+          },
+        },
+      ],
+    },
+  })
+  t.equal(stale.statusCode, 409, 'the second replica sees the conflict')
+  t.match(stale.json(), { stream: 'jurisdiction-us-pa-philadelphia', expectedRevision: revision, currentRevision: revision + 1 })
+
+  // a replica started later catches up to the same state
+  const c = await replica()
+  await c.runner.waitFor(52)
+  await b.runner.waitFor(52)
+  const checkpoints = await Promise.all([a, b, c].map(async (r) => (await r.app.inject({ url: '/ledger/checkpoint' })).json()))
+  t.same(checkpoints[1], checkpoints[0], 'replica b signs the same checkpoint')
+  t.same(checkpoints[2], checkpoints[0], 'replica c signs the same checkpoint')
+  t.equal(checkpoints[0].treeSize, 52)
+  const answers = await Promise.all([a, b, c].map(async (r) => (await r.app.inject({ url: `${stance.replace('2016-03-01', '2017-01-01')}&knownAt=51` })).body))
+  t.equal(answers[1], answers[0])
+  t.equal(answers[2], answers[0])
+  t.match(JSON.parse(answers[0]!).stance.detainer_hold, { value: 'judicial_warrant_and_serious_crime' })
+  const entries = await Promise.all([a, c].map(async (r) => (await r.app.inject({ url: '/ledger/entries' })).body))
+  t.equal(entries[1], entries[0], 'the same log, byte for byte')
+})
