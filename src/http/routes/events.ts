@@ -32,11 +32,26 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
         onRequest: async (request) => {
           request.writer = context.auth.writer(request.headers.authorization).name
         },
-        config: { rateLimit: context.writeRateLimit > 0 ? { max: context.writeRateLimit, timeWindow: 60_000 } : false },
-        schema: { body: WriteRequest, response: { 200: WriteResponse, 201: WriteResponse } },
+        config: {
+          rateLimit:
+            context.writeRateLimit > 0
+              ? { max: context.writeRateLimit, timeWindow: 60_000 }
+              : false,
+        },
+        schema: {
+          summary: 'Record 1 to 1 000 events',
+          description:
+            'Checked in this order: auth (Bearer token), schema, idempotency by id, expectedRevision, rules. All or nothing; 201 when something was written, 200 when every event was already recorded.',
+          tags: ['events'],
+          security: [{ bearer: [] }],
+          body: WriteRequest,
+          response: { 200: WriteResponse, 201: WriteResponse },
+        },
       },
       async (request, reply) => {
-        const events = request.body.events.map((event) => ({ ...event, id: event.id ?? randomUUID() }) as ProposedEvent)
+        const events = request.body.events.map(
+          (event) => ({ ...event, id: event.id ?? randomUUID() }) as ProposedEvent,
+        )
         const outcome = await context.recordEvents(events, {
           recordedBy: request.writer ?? 'unknown',
           correlationId: request.id,
@@ -50,6 +65,8 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
       '/events',
       {
         schema: {
+          summary: 'The event feed by position',
+          tags: ['events'],
           querystring: z.strictObject({
             after: z.coerce.number().int().min(0).optional(),
             limit: z.coerce.number().int().min(1).max(1_000).default(100),
@@ -60,7 +77,8 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
         const { after, limit } = request.query
         const from = after === undefined ? 0 : after + 1
         const applied = context.runner.size
-        const stored = from >= applied ? [] : await context.store.readAll(from, Math.min(limit, applied - from))
+        const stored =
+          from >= applied ? [] : await context.store.readAll(from, Math.min(limit, applied - from))
         const last = stored.at(-1)
         return { events: stored.map(eventView), nextAfter: last?.position ?? after ?? null }
       },
@@ -68,7 +86,13 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
 
     app.get(
       '/events/:id',
-      { schema: { params: z.strictObject({ id: EventId }) } },
+      {
+        schema: {
+          summary: 'One event, where it sits in the ledger, and for a claim its status',
+          tags: ['events'],
+          params: z.strictObject({ id: EventId }),
+        },
+      },
       async (request) => {
         const stored = await context.store.eventById(request.params.id)
         if (stored === undefined || stored.position >= context.runner.size) {

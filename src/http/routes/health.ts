@@ -8,22 +8,60 @@ import { problemCatalogue, problemType } from '../problems.js'
 export function healthRoutes(context: RouteContext): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
-    app.get('/health', { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
-    app.get('/problems', async () => ({ problems: problemCatalogue() }))
-    app.get('/problems/:type', { schema: { params: z.strictObject({ type: z.string().max(100) }) } }, async (request) => {
-      const problem = problemCatalogue().find((entry) => entry.type === problemType(request.params.type.replaceAll('-', '_')))
-      if (problem === undefined) throw new LedgerError('not_found', `no problem type ${request.params.type}`)
-      return problem
-    })
-    app.get('/ready', async (_request, reply) => {
-      if (!context.runner.ready) {
-        reply.header('Retry-After', '1')
-        throw new LedgerError(
-          'not_ready',
-          context.runner.error === undefined ? 'projections are catching up with the store' : 'projections stopped: see the log',
+    app.get(
+      '/health',
+      {
+        schema: {
+          summary: 'Liveness',
+          tags: ['service'],
+          response: { 200: z.object({ status: z.literal('ok') }) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    )
+    app.get(
+      '/problems',
+      { schema: { summary: 'Every problem type this service answers with', tags: ['service'] } },
+      async () => ({ problems: problemCatalogue() }),
+    )
+    app.get(
+      '/problems/:type',
+      {
+        schema: {
+          summary: 'One problem type',
+          tags: ['service'],
+          params: z.strictObject({ type: z.string().max(100) }),
+        },
+      },
+      async (request) => {
+        const problem = problemCatalogue().find(
+          (entry) => entry.type === problemType(request.params.type.replaceAll('-', '_')),
         )
-      }
-      return { status: 'ready', position: context.runner.size - 1 }
-    })
+        if (problem === undefined)
+          throw new LedgerError('not_found', `no problem type ${request.params.type}`)
+        return problem
+      },
+    )
+    app.get(
+      '/ready',
+      {
+        schema: {
+          summary: 'Readiness: projections caught up with the store (503 until then)',
+          tags: ['service'],
+        },
+      },
+      async (_request, reply) => {
+        if (!context.runner.ready) {
+          reply.header('Retry-After', '1')
+          throw new LedgerError(
+            'not_ready',
+            context.runner.error === undefined
+              ? 'projections are catching up with the store'
+              : 'projections stopped: see the log',
+          )
+        }
+        return { status: 'ready', position: context.runner.size - 1 }
+      },
+    )
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { dimensions, JurisdictionKind, PartialDate, Slug, UNKNOWN, allowedValues } from '../../../events/index.js'
+import { JurisdictionKind, PartialDate, UNKNOWN, allowedValues } from '../../../events/index.js'
 import {
   designationsOf,
   historyOf,
@@ -11,15 +11,21 @@ import {
 } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
 import type { RouteContext } from '../app.js'
-import { AsOf, KnownAt, todayUtc } from '../readContext.js'
+import { todayUtc } from '../readContext.js'
+import {
+  AsOfQuery as AsOf,
+  Dimension,
+  JurisdictionIdParams,
+  JurisdictionListSchema,
+  KnownAtQuery as KnownAt,
+  StanceAnswerSchema,
+} from '../schemas.js'
 import { knownAtPositionFor } from './knownAtPosition.js'
-
-const Dimension = z.enum(dimensions as [string, ...string[]])
 
 export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
-    const Params = z.strictObject({ id: Slug })
+    const Params = JurisdictionIdParams
 
     function registered(id: string) {
       const jurisdiction = jurisdictionOf(context.view(), id)
@@ -31,6 +37,11 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
       '/jurisdictions',
       {
         schema: {
+          summary: 'Jurisdictions with their stance value per dimension',
+          description:
+            'Filter with dimension and value together: which cities declined detainers as of 2017-06-30? (`dimension=detainer_hold&value=decline_all&asOf=2017-06-30`)',
+          tags: ['stances'],
+          response: { 200: JurisdictionListSchema },
           querystring: z
             .strictObject({
               kind: JurisdictionKind.optional(),
@@ -41,11 +52,19 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
             })
             .superRefine((query, ctx) => {
               if ((query.dimension === undefined) !== (query.value === undefined)) {
-                ctx.addIssue({ code: 'custom', path: [query.dimension === undefined ? 'dimension' : 'value'], message: 'dimension and value filter together' })
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [query.dimension === undefined ? 'dimension' : 'value'],
+                  message: 'dimension and value filter together',
+                })
               } else if (query.dimension !== undefined && query.value !== undefined) {
                 const values = [...allowedValues(query.dimension), UNKNOWN]
                 if (!values.includes(query.value)) {
-                  ctx.addIssue({ code: 'custom', path: ['value'], message: `expected one of ${values.join(', ')}` })
+                  ctx.addIssue({
+                    code: 'custom',
+                    path: ['value'],
+                    message: `expected one of ${values.join(', ')}`,
+                  })
                 }
               }
             }),
@@ -64,25 +83,55 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
       },
     )
 
-    app.get('/jurisdictions/:id', { schema: { params: Params } }, async (request) => {
-      const jurisdiction = registered(request.params.id)
-      const knownAtPosition = await knownAtPositionFor(context, undefined)
-      const view = context.view()
-      const { eventId: _eventId, position: _position, ...fields } = jurisdiction
-      return {
-        ...fields,
-        designations: designationsOf(view, jurisdiction.jurisdictionId, knownAtPosition),
-        ...stanceAnswer(view, jurisdiction.jurisdictionId, todayUtc(context.clock), knownAtPosition),
-      }
-    })
+    app.get(
+      '/jurisdictions/:id',
+      {
+        schema: {
+          summary: 'A jurisdiction: registered fields, designations and today’s stance',
+          tags: ['stances'],
+          params: Params,
+        },
+      },
+      async (request) => {
+        const jurisdiction = registered(request.params.id)
+        const knownAtPosition = await knownAtPositionFor(context, undefined)
+        const view = context.view()
+        const { eventId: _eventId, position: _position, ...fields } = jurisdiction
+        return {
+          ...fields,
+          designations: designationsOf(view, jurisdiction.jurisdictionId, knownAtPosition),
+          ...stanceAnswer(
+            view,
+            jurisdiction.jurisdictionId,
+            todayUtc(context.clock),
+            knownAtPosition,
+          ),
+        }
+      },
+    )
 
     app.get(
       '/jurisdictions/:id/stance',
-      { schema: { params: Params, querystring: z.strictObject({ asOf: AsOf.optional(), knownAt: KnownAt.optional() }) } },
+      {
+        schema: {
+          summary: 'The stance per dimension as of a date, as known at a moment',
+          description:
+            'Valid time `asOf` (default today, UTC) and record time `knownAt` (default everything). Every dimension of the taxonomy is present; `unknown` when nothing is recorded.',
+          tags: ['stances'],
+          params: Params,
+          querystring: z.strictObject({ asOf: AsOf.optional(), knownAt: KnownAt.optional() }),
+          response: { 200: StanceAnswerSchema },
+        },
+      },
       async (request) => {
         const jurisdiction = registered(request.params.id)
         const knownAtPosition = await knownAtPositionFor(context, request.query.knownAt)
-        return stanceAnswer(context.view(), jurisdiction.jurisdictionId, request.query.asOf ?? todayUtc(context.clock), knownAtPosition)
+        return stanceAnswer(
+          context.view(),
+          jurisdiction.jurisdictionId,
+          request.query.asOf ?? todayUtc(context.clock),
+          knownAtPosition,
+        )
       },
     )
 
@@ -90,6 +139,9 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
       '/jurisdictions/:id/history',
       {
         schema: {
+          summary: 'The claims in valid-time order, with status, corrections and retraction',
+          description: '`from`/`to` are partial dates, inclusive, matching overlapping periods.',
+          tags: ['stances'],
           params: Params,
           querystring: z.strictObject({
             dimension: Dimension.optional(),
@@ -103,7 +155,12 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
         const jurisdiction = registered(request.params.id)
         const { dimension, from, to, knownAt } = request.query
         const knownAtPosition = await knownAtPositionFor(context, knownAt)
-        return historyOf(context.view(), jurisdiction.jurisdictionId, { dimension, from, to, knownAtPosition })
+        return historyOf(context.view(), jurisdiction.jurisdictionId, {
+          dimension,
+          from,
+          to,
+          knownAtPosition,
+        })
       },
     )
   }

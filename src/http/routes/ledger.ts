@@ -7,6 +7,7 @@ import { correctedClaim, sourceOf } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
 import { checkQuote } from '../../ledger/checkQuote.js'
 import type { RouteContext } from '../app.js'
+import { CheckpointSchema, ConsistencyProofSchema, InclusionProofSchema } from '../schemas.js'
 
 export const MAX_ENTRY_LINES = 10_000
 
@@ -18,7 +19,8 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
 
     function latest() {
       const checkpoint = context.log.latest()
-      if (checkpoint === undefined) throw new LedgerError('not_ready', 'no checkpoint is signed yet')
+      if (checkpoint === undefined)
+        throw new LedgerError('not_ready', 'no checkpoint is signed yet')
       return checkpoint
     }
 
@@ -26,32 +28,56 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
       return {
         leafIndex,
         treeSize,
-        auditPath: context.log.tree.inclusionProof(leafIndex, treeSize).map((hash) => hash.toString('hex')),
+        auditPath: context.log.tree
+          .inclusionProof(leafIndex, treeSize)
+          .map((hash) => hash.toString('hex')),
       }
     }
 
     async function positionOf(eventId: string): Promise<number> {
       const stored = await context.store.eventById(eventId)
-      if (stored === undefined || stored.position >= context.log.tree.size) throw new LedgerError('not_found', `no event ${eventId}`)
+      if (stored === undefined || stored.position >= context.log.tree.size)
+        throw new LedgerError('not_found', `no event ${eventId}`)
       return stored.position
     }
 
-    app.get('/ledger/checkpoint', async () => latest())
+    app.get(
+      '/ledger/checkpoint',
+      {
+        schema: {
+          summary: 'The latest signed checkpoint (C2SP signed note)',
+          tags: ['ledger'],
+          response: { 200: CheckpointSchema },
+        },
+      },
+      async () => latest(),
+    )
 
     app.get(
       '/ledger/entries',
-      { schema: { querystring: z.strictObject({ start: Size.optional(), end: Size.optional() }) } },
+      {
+        schema: {
+          summary: 'The log’s entry lines (NDJSON): each line’s bytes are the leaf input',
+          description:
+            'Positions start (inclusive, default 0) to end (exclusive, default the tree size), at most 10 000 lines a response with Link rel="next" when cut.',
+          tags: ['ledger'],
+          querystring: z.strictObject({ start: Size.optional(), end: Size.optional() }),
+        },
+      },
       async (request, reply) => {
         const size = latest().treeSize
         const start = request.query.start ?? 0
         const end = request.query.end ?? size
-        if (end > size) throw new LedgerError('invalid_tree_size', `end ${end} is beyond the tree size ${size}`)
-        if (start > end) throw new LedgerError('invalid_tree_size', `start ${start} is after end ${end}`)
+        if (end > size)
+          throw new LedgerError('invalid_tree_size', `end ${end} is beyond the tree size ${size}`)
+        if (start > end)
+          throw new LedgerError('invalid_tree_size', `start ${start} is after end ${end}`)
         const stop = Math.min(end, start + MAX_ENTRY_LINES)
-        if (stop < end) reply.header('Link', `</ledger/entries?start=${stop}&end=${end}>; rel="next"`)
+        if (stop < end)
+          reply.header('Link', `</ledger/entries?start=${stop}&end=${end}>; rel="next"`)
         const store = context.store
         async function* lines() {
-          for (let from = start; from < stop; ) {
+          for (let from = start; from < stop;) {
             const batch = await store.readAll(from, Math.min(1_000, stop - from))
             if (batch.length === 0) return
             yield batch.map((event) => `${event.entry}\n`).join('')
@@ -65,14 +91,31 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
 
     app.get(
       '/ledger/proofs/inclusion',
-      { schema: { querystring: z.strictObject({ eventId: EventId, treeSize: Size.optional() }) } },
+      {
+        schema: {
+          summary: 'An RFC 9162 inclusion proof for an event',
+          tags: ['ledger'],
+          querystring: z.strictObject({
+            eventId: EventId.meta({ examples: ['0a50ea08-bdc9-51eb-a25a-fd52a3241795'] }),
+            treeSize: Size.optional(),
+          }),
+          response: { 200: InclusionProofSchema },
+        },
+      },
       async (request) => {
         const leafIndex = await positionOf(request.query.eventId)
         const size = latest().treeSize
         const treeSize = request.query.treeSize ?? size
-        if (treeSize > size) throw new LedgerError('invalid_tree_size', `treeSize ${treeSize} is beyond the latest checkpoint (${size})`)
+        if (treeSize > size)
+          throw new LedgerError(
+            'invalid_tree_size',
+            `treeSize ${treeSize} is beyond the latest checkpoint (${size})`,
+          )
         if (leafIndex >= treeSize) {
-          throw new LedgerError('invalid_tree_size', `the event is at position ${leafIndex}, outside a tree of size ${treeSize}`)
+          throw new LedgerError(
+            'invalid_tree_size',
+            `the event is at position ${leafIndex}, outside a tree of size ${treeSize}`,
+          )
         }
         return inclusion(leafIndex, treeSize)
       },
@@ -80,70 +123,108 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
 
     app.get(
       '/ledger/proofs/consistency',
-      { schema: { querystring: z.strictObject({ first: Size, second: Size.optional() }) } },
+      {
+        schema: {
+          summary: 'An RFC 9162 consistency proof between two tree sizes',
+          tags: ['ledger'],
+          querystring: z.strictObject({ first: Size, second: Size.optional() }),
+          response: { 200: ConsistencyProofSchema },
+        },
+      },
       async (request) => {
         const size = latest().treeSize
         const { first } = request.query
         const second = request.query.second ?? size
         if (first < 1 || first > second || second > size) {
-          throw new LedgerError('invalid_tree_size', `need 1 <= first <= second <= ${size} (the latest checkpoint); got first=${first}, second=${second}`)
+          throw new LedgerError(
+            'invalid_tree_size',
+            `need 1 <= first <= second <= ${size} (the latest checkpoint); got first=${first}, second=${second}`,
+          )
         }
         return {
           first,
           second,
-          proof: context.log.tree.consistencyProof(first, second).map((hash) => hash.toString('hex')),
+          proof: context.log.tree
+            .consistencyProof(first, second)
+            .map((hash) => hash.toString('hex')),
         }
       },
     )
 
-    app.get('/events/:id/provenance', { schema: { params: z.strictObject({ id: EventId }) } }, async (request) => {
-      const checkpoint = latest()
-      const view = context.view()
-      const claim = correctedClaim(view, request.params.id, checkpoint.treeSize - 1)
-      if (claim === null) {
-        await positionOf(request.params.id)
-        throw new LedgerError('not_found', `event ${request.params.id} is not a claim; GET /events/${request.params.id} and /ledger/proofs/inclusion cover every event`)
-      }
-      const via = []
-      const seen = new Set<string>()
-      for (let id: string | undefined = claim.corrected.sourceId; id !== undefined && !seen.has(id); ) {
-        seen.add(id)
-        const source = sourceOf(view, id)
-        if (source === null) break
-        via.push({
-          sourceId: source.sourceId,
-          kind: source.kind,
-          title: source.title,
-          publisher: source.publisher,
-          url: source.url ?? null,
-          publishedOn: source.publishedOn,
-          contentSha256: source.contentSha256 ?? null,
-          hasContent: source.hasContent,
-        })
-        id = source.via
-      }
-      const quote = claim.corrected.quote
-      const quoteCheck = quote === undefined ? null : await checkQuote(context.store, claim.corrected.sourceId, quote)
-      const stored = await context.store.eventById(claim.eventId)
-      return {
-        eventId: claim.eventId,
-        type: claim.type,
-        jurisdictionId: claim.jurisdictionId,
-        status: claim.status,
-        recorded: claim.recorded,
-        corrected: claim.corrected,
-        source: via[0] ?? null,
-        via: via.slice(1),
-        quote: quote === undefined ? null : { ...quote, ...quoteCheck },
-        dateBasis: claim.corrected.dateBasis ?? null,
-        recordedBy: claim.recordedBy,
-        recordedAt: claim.recordedAt,
-        position: claim.position,
-        corrections: claim.corrections,
-        retraction: claim.retraction,
-        leafHash: stored?.leafHash.toString('hex') ?? null,
-        inclusion: { ...inclusion(claim.position, checkpoint.treeSize), rootHash: checkpoint.rootHash, checkpoint },
-      }
-    })
+    app.get(
+      '/events/:id/provenance',
+      {
+        schema: {
+          summary:
+            'Where a claim came from: source and via chain, the quote re-checked, corrections, and its inclusion proof',
+          tags: ['ledger'],
+          params: z.strictObject({
+            id: EventId.meta({ examples: ['0a50ea08-bdc9-51eb-a25a-fd52a3241795'] }),
+          }),
+        },
+      },
+      async (request) => {
+        const checkpoint = latest()
+        const view = context.view()
+        const claim = correctedClaim(view, request.params.id, checkpoint.treeSize - 1)
+        if (claim === null) {
+          await positionOf(request.params.id)
+          throw new LedgerError(
+            'not_found',
+            `event ${request.params.id} is not a claim; GET /events/${request.params.id} and /ledger/proofs/inclusion cover every event`,
+          )
+        }
+        const via = []
+        const seen = new Set<string>()
+        for (
+          let id: string | undefined = claim.corrected.sourceId;
+          id !== undefined && !seen.has(id);
+        ) {
+          seen.add(id)
+          const source = sourceOf(view, id)
+          if (source === null) break
+          via.push({
+            sourceId: source.sourceId,
+            kind: source.kind,
+            title: source.title,
+            publisher: source.publisher,
+            url: source.url ?? null,
+            publishedOn: source.publishedOn,
+            contentSha256: source.contentSha256 ?? null,
+            hasContent: source.hasContent,
+          })
+          id = source.via
+        }
+        const quote = claim.corrected.quote
+        const quoteCheck =
+          quote === undefined
+            ? null
+            : await checkQuote(context.store, claim.corrected.sourceId, quote)
+        const stored = await context.store.eventById(claim.eventId)
+        return {
+          eventId: claim.eventId,
+          type: claim.type,
+          jurisdictionId: claim.jurisdictionId,
+          status: claim.status,
+          recorded: claim.recorded,
+          corrected: claim.corrected,
+          source: via[0] ?? null,
+          via: via.slice(1),
+          quote: quote === undefined ? null : { ...quote, ...quoteCheck },
+          dateBasis: claim.corrected.dateBasis ?? null,
+          recordedBy: claim.recordedBy,
+          recordedAt: claim.recordedAt,
+          position: claim.position,
+          corrections: claim.corrections,
+          retraction: claim.retraction,
+          leafHash: stored?.leafHash.toString('hex') ?? null,
+          inclusion: {
+            ...inclusion(claim.position, checkpoint.treeSize),
+            rootHash: checkpoint.rootHash,
+            checkpoint,
+          },
+        }
+      },
+    )
   }
 }

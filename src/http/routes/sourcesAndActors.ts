@@ -14,7 +14,11 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
       '/sources/:id',
       {
         schema: {
-          params: z.strictObject({ id: Slug }),
+          summary: 'A source (with ?content=true its archived text) and every claim citing it',
+          tags: ['stances'],
+          params: z.strictObject({
+            id: Slug.meta({ examples: ['abcnews-2016-11-17-cities-push-back'] }),
+          }),
           querystring: z.strictObject({ content: z.enum(['true', 'false']).optional() }),
         },
       },
@@ -36,10 +40,20 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
       },
     )
 
-    app.get('/actors/:id', { schema: { params: z.strictObject({ id: Slug }) } }, async (request) => {
-      const actor = actorView(context.view(), request.params.id)
-      if (actor === null) throw new LedgerError('not_found', `no actor ${request.params.id}`)
-      return actor
-    })
+    app.get(
+      '/actors/:id',
+      {
+        schema: {
+          summary: 'An actor (latest name and office seen) and their claims',
+          tags: ['stances'],
+          params: z.strictObject({ id: Slug.meta({ examples: ['jim-kenney'] }) }),
+        },
+      },
+      async (request) => {
+        const actor = actorView(context.view(), request.params.id)
+        if (actor === null) throw new LedgerError('not_found', `no actor ${request.params.id}`)
+        return actor
+      },
+    )
   }
 }

@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import { dimensions, Slug } from '../../events/index.js'
+import { AsOf, KnownAt } from './readContext.js'
+
+/**
+ * Documented shapes shared by the routes: parameters with examples from the seed, and the response
+ * schemas of the headline answers. They feed both validation and the OpenAPI document.
+ */
+export const JurisdictionIdParams = z.strictObject({
+  id: Slug.meta({ description: 'a jurisdiction id (slug)', examples: ['us-pa-philadelphia'] }),
+})
+
+export const AsOfQuery = AsOf.meta({ examples: ['2016-03-01'] })
+export const KnownAtQuery = KnownAt.meta({ examples: ['50', '2026-11-20T12:00:00Z', '2026-11-20'] })
+
+export const Dimension = z
+  .enum(dimensions as [string, ...string[]])
+  .meta({ examples: ['detainer_hold'] })
+
+export const DimensionStanceSchema = z.object({
+  value: z
+    .string()
+    .meta({
+      description: 'a value of the dimension, or unknown',
+      examples: ['serious_crimes_only'],
+    }),
+  since: z
+    .string()
+    .nullable()
+    .meta({
+      description: 'the on of the first claim of the unbroken run of this value (a partial date)',
+    }),
+  lastAffirmedOn: z.string().nullable().meta({ description: 'the on of the winning claim' }),
+  basis: z
+    .array(z.string())
+    .meta({ description: 'claim ids of the run, newest first, at most 100' }),
+  basisCount: z.number().int(),
+  sources: z.array(z.string()).meta({ description: 'the distinct sources of the run' }),
+  uncertain: z
+    .boolean()
+    .meta({
+      description:
+        'a counted claim has a reduced-precision date whose period contains asOf (not its last day)',
+    }),
+})
+
+export const StanceAnswerSchema = z.object({
+  jurisdictionId: z.string(),
+  asOf: z.string(),
+  knownAtPosition: z
+    .number()
+    .int()
+    .nullable()
+    .meta({
+      description:
+        'the highest position considered; repeat with knownAt=<it> for the same answer forever',
+    }),
+  stance: z
+    .record(z.string(), DimensionStanceSchema)
+    .meta({ description: 'every dimension of the taxonomy' }),
+})
+
+export const JurisdictionListSchema = z.object({
+  asOf: z.string(),
+  knownAtPosition: z.number().int().nullable(),
+  jurisdictions: z.array(
+    z.object({
+      jurisdictionId: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      ocdId: z.string(),
+      stance: z.record(z.string(), z.string()),
+    }),
+  ),
+})
+
+export const CheckpointSchema = z.object({
+  origin: z.string(),
+  treeSize: z.number().int(),
+  rootHash: z.string().meta({ description: 'hex' }),
+  note: z.string().meta({ description: 'the C2SP signed note' }),
+  publicKey: z
+    .string()
+    .meta({
+      description: 'the C2SP verifier key <origin>+<key hash>+<base64(0x01 || Ed25519 public key)>',
+    }),
+})
+
+export const InclusionProofSchema = z.object({
+  leafIndex: z.number().int(),
+  treeSize: z.number().int(),
+  auditPath: z.array(z.string()),
+})
+export const ConsistencyProofSchema = z.object({
+  first: z.number().int(),
+  second: z.number().int(),
+  proof: z.array(z.string()),
+})
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .loose()
+  .meta({ description: 'RFC 9457 problem details (application/problem+json)' })
