@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { LedgerError, type ErrorCode, type ErrorDetail } from '../errors.js'
+import { isStoreUnavailable } from '../stores/storeUnavailable.js'
 
 /**
  * The one table from a domain error's code to its HTTP status and title. Answers are RFC 9457 problem
@@ -113,8 +114,8 @@ export function toLedgerError(error: FastifyError | Error, request: FastifyReque
     case 'FST_ERR_RATE_LIMIT_EXCEEDED':
       return new LedgerError('rate_limited', fastifyError.message)
   }
-  // @eventstore/db-client's UnavailableError: the cluster is down or has no leader; the client may retry
-  if ((error as { type?: unknown }).type === 'unavailable') {
+  // the cluster is down or has no leader: the client may retry
+  if (isStoreUnavailable(error)) {
     return new LedgerError('store_unavailable', 'the event store cannot be reached; retry shortly', { retryAfter: 2 })
   }
   if (fastifyError.statusCode === 429) return new LedgerError('rate_limited', fastifyError.message)

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { LedgerError } from '../errors.js'
 
 /**
@@ -35,6 +36,7 @@ export function lockHolder(storePath: string): number | undefined {
 
 export function acquireStoreLock(storePath: string, purpose: string): StoreLock {
   const path = lockPathFor(storePath)
+  mkdirSync(dirname(path), { recursive: true })
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const fd = openSync(path, 'wx', 0o600)

@@ -98,3 +98,41 @@ t.test('two replicas on EventStoreDB: the seed once, writes, conflicts, and the 
   const entries = await Promise.all([a, c].map(async (r) => (await r.app.inject({ url: '/ledger/entries' })).body))
   t.equal(entries[1], entries[0], 'the same log, byte for byte')
 })
+
+t.test('while EventStoreDB cannot be reached, writes are 503 with Retry-After and /ready says so', async (t) => {
+  const server = await startEsdbTestServer()
+  t.teardown(() => server.stop())
+  const keyPath = join(t.testdir(), 'signing-key.pem')
+  writeFileSync(keyPath, generateSigningKey().pem, { mode: 0o600 })
+  const config = parseConfig({ LEDGER_STORE: server.url, LEDGER_SIGNING_KEY: keyPath, LEDGER_TOKENS: `editor:${WRITER_TOKEN}` })
+  const ledger = await compose(config, { logger: pino({ level: 'silent' }), withApp: true, seed: true })
+  t.teardown(() => ledger.close())
+  const app = ledger.app!
+  await server.stop()
+  const write = await app.inject({
+    method: 'POST',
+    url: '/events',
+    headers: authorised,
+    payload: {
+      events: [
+        {
+          type: 'StatementMade',
+          data: {
+            jurisdictionId: 'us-dc',
+            actor: { id: 'muriel-bowser', name: 'Muriel Bowser' },
+            on: '2016-12-01',
+            summary: 'written while the store is down',
+            sourceId: 'abcnews-2016-11-17-cities-push-back',
+            stances: [],
+          },
+        },
+      ],
+    },
+  })
+  t.equal(write.statusCode, 503, write.body)
+  t.match(write.json(), { type: '/problems/store-unavailable' })
+  t.ok(write.headers['retry-after'])
+  const deadline = Date.now() + 5_000
+  while (ledger.runner.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal((await app.inject({ url: '/ready' })).statusCode, 503)
+})
