@@ -23,7 +23,7 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   not_found: { status: 404, title: 'Not found' },
   wrong_expected_revision: { status: 409, title: 'The stream is not at the expected revision' },
   idempotency_conflict: { status: 409, title: 'The event id is already used for other content' },
-  partial_append: { status: 500, title: 'The request was only partly written' },
+  partial_append: { status: 503, title: 'The request was only partly written: retry it with the same ids' },
   jurisdiction_not_registered: { status: 422, title: 'The jurisdiction is not registered' },
   source_not_registered: { status: 422, title: 'The source is not registered' },
   parent_not_registered: { status: 422, title: 'The parent jurisdiction is not registered' },
