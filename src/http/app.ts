@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import { createHash } from 'node:crypto'
+import { getHeapStatistics } from 'node:v8'
 import type { Logger } from 'pino'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -99,8 +100,10 @@ export async function buildApp(deps: AppDeps) {
   })
   // under overload, shed load with a 503 and Retry-After instead of queueing without bound
   await app.register(underPressure, {
+    // a second's event-loop delay means requests queue faster than they are served; a heap near its
+    // limit means the next burst would crash the process. Full utilisation alone is just a busy server.
     maxEventLoopDelay: 1_000,
-    maxEventLoopUtilization: 0.98,
+    maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85),
     retryAfter: 5,
     pressureHandler: (_request, reply, type) => {
       reply.header('Retry-After', '5')
