@@ -57,6 +57,8 @@ export async function buildApp(deps: AppDeps) {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
+    // while shutting down, a request is refused as a problem (below), not with fastify's own JSON 503
+    return503OnClosing: false,
     // the router's default (100) would refuse a valid 120-character slug with a 414 before the
     // schema sees it; anything longer than this is refused below as a problem (hardening fuzz test)
     routerOptions: { maxParamLength: 500 },
@@ -147,6 +149,16 @@ export async function buildApp(deps: AppDeps) {
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('Connection', 'close')
+    throw new LedgerError('not_ready', 'the service is shutting down; retry against another instance or shortly', { retryAfter: 1 })
+  })
 
   const auth = createAuth({ writeTokens: deps.writeTokens, readTokens: deps.readTokens })
   const open = new Set(['/health', '/ready', '/problems', '/problems/:type'])

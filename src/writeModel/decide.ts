@@ -25,6 +25,11 @@ export interface Run {
 
 export interface WriteDecision {
   runs: Run[]
+  /**
+   * The state with this request's events laid over it (read-through, never changing `state`): the
+   * base for deciding a request that will be committed together with this one.
+   */
+  after: WriteState
 }
 
 /**
@@ -64,7 +69,7 @@ export function decide(
     }
     evolveWriteState(next, { ...event, stream })
   }
-  return { runs }
+  return { runs, after: next }
 }
 
 interface Proposal {

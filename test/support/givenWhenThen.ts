@@ -55,7 +55,7 @@ export function given(t: Test, history: readonly StoredEvent[]) {
         t.ok(isDeepStrictEqual(state, before), 'decide leaves the given state as it was')
       return {
         then(expected: readonly Run[]): void {
-          t.strictSame(run(), { runs: expected })
+          t.strictSame(run().runs, expected)
           untouched()
         },
         thenFails(code: ErrorCode, expected: ExpectedFailure = {}): LedgerError | undefined {

@@ -839,5 +839,18 @@ t.test('decide never changes the state it is given', async (t) => {
   t.strictSame(state, before, 'unchanged after a refused request')
 
   // Deciding the same request twice gives the same answer: nothing of the first was kept.
-  t.strictSame(decide(state, everything), { runs })
+  t.strictSame(decide(state, everything).runs, runs)
+})
+
+t.test('a decision’s state after it is the base for the next request committed with it', async (t) => {
+  const state = writeStateOf([jurisdictionRegistered('springfield'), sourceRegistered('gazette')])
+  const first = decide(state, [sourceRegistered('herald')])
+  t.notOk(state.sources.has('herald'), 'the stored state is untouched')
+  t.ok(first.after.sources.has('herald'))
+  const second = decide(first.after, [{ ...statementMade('springfield', 'herald'), expectedRevision: 0 }])
+  t.same(
+    second.runs.map((run) => [run.stream, run.expectedRevision]),
+    [['jurisdiction-springfield', 0]],
+  )
+  t.throws(() => decide(first.after, [sourceRegistered('herald')]), { code: 'already_registered' })
 })
