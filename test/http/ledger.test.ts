@@ -64,7 +64,8 @@ function consistent(first: number, second: number, proof: Buffer[], firstRoot: B
 
 /** C2SP signed note, checked from its bytes: key hash and Ed25519 signature over the body. */
 function checkNote(note: string, vkey: string): { size: number; root: Buffer } {
-  const [name, hash, key] = vkey.split('+') as [string, string, string]
+  // <name>+<8 hex>+<base64>: the base64 may itself contain '+'
+  const [, name, hash, key] = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(vkey) as unknown as [string, string, string, string]
   const keyBytes = Buffer.from(key, 'base64')
   const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), keyBytes.subarray(1)]), format: 'der', type: 'spki' })
   const expectedHash = sha256(Buffer.from(`${name}\n`), keyBytes).subarray(0, 4)
