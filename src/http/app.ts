@@ -21,6 +21,7 @@ import type { LedgerView } from '../../projections/ledgerView.js'
 import type { LedgerLog } from '../log/ledgerLog.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
+import { createResponseCache, type ResponseCache } from './responseCache.js'
 import { healthRoutes } from './routes/health.js'
 import { eventRoutes } from './routes/events.js'
 import { jurisdictionRoutes } from './routes/jurisdictions.js'
@@ -182,7 +183,8 @@ export async function buildApp(deps: AppDeps) {
     sendProblem(reply, new LedgerError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   )
 
-  const context = { ...deps, auth }
+  const cache = createResponseCache(() => `${deps.view().size}|${deps.clock().toISOString().slice(0, 10)}`)
+  const context = { ...deps, auth, cache }
   await app.register(healthRoutes(context))
   await app.register(eventRoutes(context))
   await app.register(jurisdictionRoutes(context))
@@ -192,4 +194,4 @@ export async function buildApp(deps: AppDeps) {
   return app
 }
 
-export type RouteContext = AppDeps & { auth: ReturnType<typeof createAuth> }
+export type RouteContext = AppDeps & { auth: ReturnType<typeof createAuth>; cache: ResponseCache }

@@ -266,8 +266,22 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * Kept without an fsync of its own (synchronous=NORMAL for this one commit): the next event commit's
+   * fsync carries it to disk, and a checkpoint lost to a power cut is signed again, byte for byte
+   * (Ed25519 is deterministic), when the service next catches up. Events themselves are always FULL.
+   */
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
-    this.statements.saveCheckpoint.run(checkpoint.treeSize, checkpoint.rootHash, checkpoint.note)
+    if (this.db.memory) {
+      this.statements.saveCheckpoint.run(checkpoint.treeSize, checkpoint.rootHash, checkpoint.note)
+      return
+    }
+    this.db.pragma('synchronous = NORMAL')
+    try {
+      this.statements.saveCheckpoint.run(checkpoint.treeSize, checkpoint.rootHash, checkpoint.note)
+    } finally {
+      this.db.pragma('synchronous = FULL')
+    }
   }
 
   async checkpoints(): Promise<StoredCheckpoint[]> {

@@ -70,17 +70,18 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
             }),
         },
       },
-      async (request) => {
-        const { kind, dimension, value, asOf, knownAt } = request.query
-        const knownAtPosition = await knownAtPositionFor(context, knownAt)
-        return listJurisdictions(context.view(), {
-          kind,
-          dimension,
-          value,
-          asOf: asOf ?? todayUtc(context.clock),
-          knownAtPosition,
-        })
-      },
+      async (request, reply) =>
+        context.cache.send(request, reply, async () => {
+          const { kind, dimension, value, asOf, knownAt } = request.query
+          const knownAtPosition = await knownAtPositionFor(context, knownAt)
+          return listJurisdictions(context.view(), {
+            kind,
+            dimension,
+            value,
+            asOf: asOf ?? todayUtc(context.clock),
+            knownAtPosition,
+          })
+        }),
     )
 
     app.get(
@@ -92,22 +93,23 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
           params: Params,
         },
       },
-      async (request) => {
-        const jurisdiction = registered(request.params.id)
-        const knownAtPosition = await knownAtPositionFor(context, undefined)
-        const view = context.view()
-        const { eventId: _eventId, position: _position, ...fields } = jurisdiction
-        return {
-          ...fields,
-          designations: designationsOf(view, jurisdiction.jurisdictionId, knownAtPosition),
-          ...stanceAnswer(
-            view,
-            jurisdiction.jurisdictionId,
-            todayUtc(context.clock),
-            knownAtPosition,
-          ),
-        }
-      },
+      async (request, reply) =>
+        context.cache.send(request, reply, async () => {
+          const jurisdiction = registered(request.params.id)
+          const knownAtPosition = await knownAtPositionFor(context, undefined)
+          const view = context.view()
+          const { eventId: _eventId, position: _position, ...fields } = jurisdiction
+          return {
+            ...fields,
+            designations: designationsOf(view, jurisdiction.jurisdictionId, knownAtPosition),
+            ...stanceAnswer(
+              view,
+              jurisdiction.jurisdictionId,
+              todayUtc(context.clock),
+              knownAtPosition,
+            ),
+          }
+        }),
     )
 
     app.get(
@@ -123,16 +125,17 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
           response: { 200: StanceAnswerSchema },
         },
       },
-      async (request) => {
-        const jurisdiction = registered(request.params.id)
-        const knownAtPosition = await knownAtPositionFor(context, request.query.knownAt)
-        return stanceAnswer(
-          context.view(),
-          jurisdiction.jurisdictionId,
-          request.query.asOf ?? todayUtc(context.clock),
-          knownAtPosition,
-        )
-      },
+      async (request, reply) =>
+        context.cache.send(request, reply, async () => {
+          const jurisdiction = registered(request.params.id)
+          const knownAtPosition = await knownAtPositionFor(context, request.query.knownAt)
+          return stanceAnswer(
+            context.view(),
+            jurisdiction.jurisdictionId,
+            request.query.asOf ?? todayUtc(context.clock),
+            knownAtPosition,
+          )
+        }),
     )
 
     app.get(
@@ -151,17 +154,18 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
           }),
         },
       },
-      async (request) => {
-        const jurisdiction = registered(request.params.id)
-        const { dimension, from, to, knownAt } = request.query
-        const knownAtPosition = await knownAtPositionFor(context, knownAt)
-        return historyOf(context.view(), jurisdiction.jurisdictionId, {
-          dimension,
-          from,
-          to,
-          knownAtPosition,
-        })
-      },
+      async (request, reply) =>
+        context.cache.send(request, reply, async () => {
+          const jurisdiction = registered(request.params.id)
+          const { dimension, from, to, knownAt } = request.query
+          const knownAtPosition = await knownAtPositionFor(context, knownAt)
+          return historyOf(context.view(), jurisdiction.jurisdictionId, {
+            dimension,
+            from,
+            to,
+            knownAtPosition,
+          })
+        }),
     )
   }
 }

@@ -22,22 +22,23 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
           querystring: z.strictObject({ content: z.enum(['true', 'false']).optional() }),
         },
       },
-      async (request) => {
-        const view = context.view()
-        const source = sourceOf(view, request.params.id)
-        if (source === null) throw new LedgerError('not_found', `no source ${request.params.id}`)
-        let content: string | undefined
-        if (request.query.content === 'true') {
-          // archived texts stay in the store, not in memory
-          const [registration] = await context.store.readStream(sourceStream(request.params.id))
-          content = (registration?.data as { content?: string } | undefined)?.content
-        }
-        return {
-          ...source,
-          ...(content === undefined ? {} : { content }),
-          claims: claimsCitingSource(view, request.params.id),
-        }
-      },
+      async (request, reply) =>
+        context.cache.send(request, reply, async () => {
+          const view = context.view()
+          const source = sourceOf(view, request.params.id)
+          if (source === null) throw new LedgerError('not_found', `no source ${request.params.id}`)
+          let content: string | undefined
+          if (request.query.content === 'true') {
+            // archived texts stay in the store, not in memory
+            const [registration] = await context.store.readStream(sourceStream(request.params.id))
+            content = (registration?.data as { content?: string } | undefined)?.content
+          }
+          return {
+            ...source,
+            ...(content === undefined ? {} : { content }),
+            claims: claimsCitingSource(view, request.params.id),
+          }
+        }),
     )
 
     app.get(
@@ -49,11 +50,12 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
           params: z.strictObject({ id: Slug.meta({ examples: ['jim-kenney'] }) }),
         },
       },
-      async (request) => {
-        const actor = actorView(context.view(), request.params.id)
-        if (actor === null) throw new LedgerError('not_found', `no actor ${request.params.id}`)
-        return actor
-      },
+      async (request, reply) =>
+        context.cache.send(request, reply, async () => {
+          const actor = actorView(context.view(), request.params.id)
+          if (actor === null) throw new LedgerError('not_found', `no actor ${request.params.id}`)
+          return actor
+        }),
     )
   }
 }
