@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EventId } from './claimFields.js'
-import { type LedgerEvent } from './catalogue.js'
+import { eventDataSchemas, eventTypes, type LedgerEvent } from './catalogue.js'
 
 export const CURRENT_SCHEMA_VERSION = 1
 
@@ -34,3 +34,17 @@ export const RawEnvelope = z.strictObject({
   metadata: Metadata,
 })
 export type RawEnvelope = z.infer<typeof RawEnvelope>
+
+/** A stored envelope of the current schema version, checked whole in one pass: shape, type and data. */
+export const StoredEnvelope = z.discriminatedUnion(
+  'type',
+  eventTypes.map((type) =>
+    z.strictObject({
+      id: EventId,
+      stream: z.string().min(1).max(200),
+      type: z.literal(type),
+      data: eventDataSchemas[type],
+      metadata: Metadata,
+    }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+) as unknown as z.ZodType<EventEnvelope & { stream: string }>

@@ -1,5 +1,5 @@
 import { LedgerEvent } from './catalogue.js'
-import { CURRENT_SCHEMA_VERSION, type RawEnvelope } from './envelope.js'
+import { CURRENT_SCHEMA_VERSION, StoredEnvelope, type EventEnvelope, type RawEnvelope } from './envelope.js'
 
 /**
  * Old stored shapes are turned into the current one on read; the stored bytes never change. There is
@@ -17,4 +17,21 @@ export function upcast(raw: Pick<RawEnvelope, 'type' | 'data' | 'metadata'>): Le
     )
   }
   return LedgerEvent.parse({ type: raw.type, data: raw.data })
+}
+
+/**
+ * Reads a stored envelope into the current shape: checks its schema version, upcasts older versions
+ * (none yet), and validates everything in one pass. Returns the zod issues' first message on failure.
+ */
+export function readEnvelope(
+  raw: { id: unknown; stream: unknown; type: unknown; data: unknown; metadata: unknown },
+): { ok: true; envelope: EventEnvelope & { stream: string } } | { ok: false; message: string } {
+  const version = (raw.metadata as { schemaVersion?: unknown } | null | undefined)?.schemaVersion
+  if (typeof version === 'number' && version > CURRENT_SCHEMA_VERSION) {
+    return { ok: false, message: new UnsupportedSchemaVersion(`schema version ${version} is newer than this build reads (${CURRENT_SCHEMA_VERSION})`).message }
+  }
+  const parsed = StoredEnvelope.safeParse(raw)
+  if (parsed.success) return { ok: true, envelope: parsed.data }
+  const issue = parsed.error.issues[0]
+  return { ok: false, message: issue === undefined ? 'invalid' : `${issue.path.join('.')}: ${issue.message}` }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createReadStream } from 'node:fs'
 import { z } from 'zod'
-import { isClaim, RawEnvelope, upcast, type ClaimChanges, type Quote } from '../../events/index.js'
+import { isClaim, readEnvelope, type ClaimChanges, type Quote } from '../../events/index.js'
 import { mergeChanges } from '../../projections/index.js'
 import { openStoreOnly } from '../compose.js'
 import type { Config } from '../config/config.js'
@@ -105,9 +105,13 @@ async function onStore(config: Config, options: VerifyOptions, out: Out): Promis
       for (const stored of batch) {
         const problem = checker.check({ position: stored.position, id: stored.id, entry: stored.entry, leafHash: stored.leafHash })
         if (problem !== undefined) return entryFailure(problem, out)
-        const raw = RawEnvelope.safeParse({ id: stored.id, stream: stored.stream, type: stored.type, data: stored.data, metadata: stored.metadata })
-        if (!raw.success) return entryFailure({ kind: 'leaf_hash_mismatch', position: stored.position, id: stored.id, message: 'the entry is not a valid event' }, out)
-        const event = upcast(raw.data)
+        const { id, stream, type, data, metadata } = stored
+        const read = readEnvelope({ id, stream, type, data, metadata })
+        if (!read.ok) {
+          out(`FAIL invalid_event at position ${stored.position} (event ${stored.id}): ${read.message}`)
+          return 1
+        }
+        const event = read.envelope
         if (event.type === 'SourceRegistered') sources.set(event.data.sourceId, event.data)
         else if (isClaim(event)) claims.set(stored.id, { position: stored.position, sourceId: event.data.sourceId, quote: event.data.quote, data: event.data })
         else if (event.type === 'ClaimCorrected') {

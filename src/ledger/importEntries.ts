@@ -1,7 +1,7 @@
 import { canonicalJson } from '../log/canonicalJson.js'
 import { leafHash } from '../log/entry.js'
 import { LedgerError } from '../errors.js'
-import { RawEnvelope, streamOf, upcast, type RecordedEvent } from '../../events/index.js'
+import { readEnvelope, streamOf, type RecordedEvent } from '../../events/index.js'
 import type { EventStore, EventToAppend, StreamAppend } from '../stores/eventStore.js'
 import { decide } from '../writeModel/decide.js'
 import type { WriteState } from '../writeModel/writeState.js'
@@ -44,17 +44,15 @@ export function parseEntryLine(line: string, lineNumber: number): ParsedEntry {
   } catch (error) {
     return fail(`not JSON (${(error as Error).message})`)
   }
-  const raw = RawEnvelope.safeParse(json)
-  if (!raw.success) return fail(`not a log entry: ${raw.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-  let event
-  try {
-    event = upcast(raw.data)
-  } catch (error) {
-    return fail(`invalid ${raw.data.type}: ${(error as Error).message.slice(0, 500)}`)
-  }
-  if (streamOf(event) !== raw.data.stream) fail(`stream ${raw.data.stream} does not follow from the data (${streamOf(event)})`)
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('not a log entry: expected a JSON object')
+  const { id, stream, type, data, metadata, ...rest } = json as Record<string, unknown>
+  if (Object.keys(rest).length > 0) fail(`not a log entry: unexpected keys ${Object.keys(rest).join(', ')}`)
+  const read = readEnvelope({ id, stream, type, data, metadata })
+  if (!read.ok) return fail(`not a valid log entry: ${read.message.slice(0, 500)}`)
+  const event = read.envelope
+  if (streamOf(event) !== event.stream) fail(`stream ${event.stream} does not follow from the data (${streamOf(event)})`)
   if (canonicalJson(json) !== line) fail('not in RFC 8785 canonical form, so its leaf hash would not be the exported one')
-  return { line, envelope: { ...event, id: raw.data.id, metadata: raw.data.metadata, stream: raw.data.stream, revision: -1, position: -1 } as RecordedEvent }
+  return { line, envelope: { ...event, revision: -1, position: -1 } as RecordedEvent }
 }
 
 export async function importEntries(

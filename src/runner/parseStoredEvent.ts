@@ -1,4 +1,4 @@
-import { RawEnvelope, upcast, type RecordedEvent } from '../../events/index.js'
+import { readEnvelope, type RecordedEvent } from '../../events/index.js'
 import type { StoredEvent } from '../stores/eventStore.js'
 
 export class CorruptEvent extends Error {
@@ -14,18 +14,11 @@ export class CorruptEvent extends Error {
 
 /** The store is outside input too: every event read back is parsed before a projection sees it. */
 export function parseStoredEvent(stored: StoredEvent): RecordedEvent {
-  const raw = RawEnvelope.safeParse({
-    id: stored.id,
-    stream: stored.stream,
-    type: stored.type,
-    data: stored.data,
-    metadata: stored.metadata,
-  })
-  if (!raw.success) throw new CorruptEvent(stored.position, stored.id, raw.error.issues[0]?.message ?? 'invalid')
-  try {
-    const event = upcast(raw.data)
-    return { ...event, id: raw.data.id, metadata: raw.data.metadata, stream: stored.stream, revision: stored.revision, position: stored.position } as RecordedEvent
-  } catch (error) {
-    throw new CorruptEvent(stored.position, stored.id, error instanceof Error ? error.message : String(error))
-  }
+  const { id, stream, type, data, metadata } = stored
+  const read = readEnvelope({ id, stream, type, data, metadata })
+  if (!read.ok) throw new CorruptEvent(stored.position, stored.id, read.message)
+  const envelope = read.envelope as RecordedEvent
+  envelope.revision = stored.revision
+  envelope.position = stored.position
+  return envelope
 }

@@ -16,6 +16,7 @@ import {
   startOf,
   streamOf,
   UnsupportedSchemaVersion,
+  readEnvelope,
   upcast,
 } from '../../events/index.js'
 
@@ -84,4 +85,21 @@ t.test('upcasting reads this build’s schema version and refuses newer ones', a
   t.throws(() => upcast({ ...raw, metadata: { ...metadata, schemaVersion: 2 } }), { code: 'unsupported_schema_version' })
   t.type(new UnsupportedSchemaVersion('x'), Error)
   t.throws(() => upcast({ type: 'Nope', data: {}, metadata }))
+})
+
+t.test('readEnvelope checks a stored envelope whole, in one pass', async (t) => {
+  const metadata = { recordedAt: '2026-11-20T12:00:00.000Z', recordedBy: 'x', schemaVersion: 1 }
+  const envelope = {
+    id: '0a50ea08-bdc9-51eb-a25a-fd52a3241795',
+    stream: 'source-a',
+    type: 'SourceRegistered',
+    data: { sourceId: 'a', kind: 'other', title: 'T', publisher: 'P', publishedOn: '2016' },
+    metadata,
+  }
+  const read = readEnvelope(envelope)
+  t.ok(read.ok)
+  t.match(readEnvelope({ ...envelope, metadata: { ...metadata, schemaVersion: 9 } }), { ok: false, message: /newer than this build/ })
+  t.match(readEnvelope({ ...envelope, data: { ...envelope.data, publishedOn: '2016-02-30' } }), { ok: false, message: /^data\.publishedOn: / })
+  t.match(readEnvelope({ ...envelope, type: 'Nope' }), { ok: false })
+  t.match(readEnvelope({ ...envelope, metadata: null }), { ok: false })
 })
