@@ -20,34 +20,72 @@ function pointerToken(key: string | number): string {
   return String(key).replaceAll('~', '~0').replaceAll('/', '~1')
 }
 
-function serialise(value: unknown, path: string): string {
-  if (value === null || typeof value === 'boolean') return String(value)
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new NotCanonicalisable('numbers must be finite', path)
-    return JSON.stringify(value)
+/** The fast path: no paths kept; on any problem it gives up and the slow path names where. */
+function fast(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      if (loneSurrogate.test(value)) throw notFast
+      return JSON.stringify(value)
+    case 'number':
+      if (!Number.isFinite(value)) throw notFast
+      return JSON.stringify(value)
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'object': {
+      if (value === null) return 'null'
+      if (Array.isArray(value)) {
+        let out = '['
+        for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + fast(value[i])
+        return out + ']'
+      }
+      const record = value as Record<string, unknown>
+      const keys = Object.keys(record).sort()
+      let out = '{'
+      let first = true
+      for (const key of keys) {
+        const member = record[key]
+        if (member === undefined) continue
+        if (loneSurrogate.test(key)) throw notFast
+        out += (first ? '' : ',') + JSON.stringify(key) + ':' + fast(member)
+        first = false
+      }
+      return out + '}'
+    }
+    default:
+      throw notFast
   }
+}
+
+const notFast = new Error('not canonicalisable')
+
+/** The slow path, only to say where the value that cannot be canonicalised is. */
+function locate(value: unknown, path: string): never {
+  if (typeof value === 'number') throw new NotCanonicalisable('numbers must be finite', path)
   if (typeof value === 'string') {
-    if (loneSurrogate.test(value)) {
-      throw new NotCanonicalisable('strings must not contain lone surrogates (not valid Unicode)', path)
-    }
-    return JSON.stringify(value)
+    throw new NotCanonicalisable('strings must not contain lone surrogates (not valid Unicode)', path)
   }
-  if (Array.isArray(value)) {
-    return `[${value.map((item, index) => serialise(item, `${path}/${index}`)).join(',')}]`
-  }
-  if (typeof value === 'object') {
-    const members: string[] = []
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key]
-      if (member === undefined) continue
+  if (typeof value === 'object' && value !== null) {
+    const entries: Array<[string, unknown]> = Array.isArray(value)
+      ? value.map((item, index) => [String(index), item])
+      : Object.entries(value).filter(([, member]) => member !== undefined)
+    for (const [key, member] of entries) {
       const memberPath = `${path}/${pointerToken(key)}`
-      members.push(`${serialise(key, memberPath)}:${serialise(member, memberPath)}`)
+      if (!Array.isArray(value) && loneSurrogate.test(key)) locate(key, memberPath)
+      try {
+        fast(member)
+      } catch {
+        locate(member, memberPath)
+      }
     }
-    return `{${members.join(',')}}`
   }
   throw new NotCanonicalisable(`a ${typeof value} cannot be represented in JSON`, path)
 }
 
 export function canonicalJson(value: unknown): string {
-  return serialise(value, '')
+  try {
+    return fast(value)
+  } catch (error) {
+    if (error !== notFast) throw error
+    return locate(value, '')
+  }
 }
