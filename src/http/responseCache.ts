@@ -6,23 +6,35 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
  * a hit is exactly what computing the answer again would give. Bounded, least recently used first out.
  */
 export interface ResponseCache {
+  /** Answers from the cache, or computes, keeps and answers. */
   send(
     request: FastifyRequest,
     reply: FastifyReply,
     compute: () => unknown | Promise<unknown>,
   ): Promise<FastifyReply>
+  /** The kept answer for this URL, if the ledger and the day are unchanged since it was kept. */
+  lookup(url: string): string | undefined
 }
+
+export const JSON_TYPE = 'application/json; charset=utf-8'
 
 export function createResponseCache(generationOf: () => string, maxEntries = 2_000): ResponseCache {
   const entries = new Map<string, string>()
   let generation = ''
+  const current = (): void => {
+    const now = generationOf()
+    if (now !== generation) {
+      entries.clear()
+      generation = now
+    }
+  }
   return {
+    lookup(url) {
+      current()
+      return entries.get(url)
+    },
     async send(request, reply, compute) {
-      const current = generationOf()
-      if (current !== generation) {
-        entries.clear()
-        generation = current
-      }
+      current()
       let body = entries.get(request.url)
       if (body === undefined) {
         body = JSON.stringify(await compute())
@@ -33,7 +45,7 @@ export function createResponseCache(generationOf: () => string, maxEntries = 2_0
         entries.delete(request.url)
         entries.set(request.url, body)
       }
-      return reply.type('application/json; charset=utf-8').send(body)
+      return reply.type(JSON_TYPE).send(body)
     },
   }
 }

@@ -36,6 +36,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions',
       {
+        config: { cacheable: true },
         schema: {
           summary: 'Jurisdictions with their stance value per dimension',
           description:
@@ -87,6 +88,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions/:id',
       {
+        config: { cacheable: true },
         schema: {
           summary: 'A jurisdiction: registered fields, designations and today’s stance',
           tags: ['stances'],
@@ -115,6 +117,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions/:id/stance',
       {
+        config: { cacheable: true },
         schema: {
           summary: 'The stance per dimension as of a date, as known at a moment',
           description:
@@ -141,6 +144,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions/:id/history',
       {
+        config: { cacheable: true },
         schema: {
           summary: 'The claims in valid-time order, with status, corrections and retraction',
           description: '`from`/`to` are partial dates, inclusive, matching overlapping periods.',

@@ -13,6 +13,7 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
     app.get(
       '/sources/:id',
       {
+        config: { cacheable: true },
         schema: {
           summary: 'A source (with ?content=true its archived text) and every claim citing it',
           tags: ['stances'],
@@ -44,6 +45,7 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
     app.get(
       '/actors/:id',
       {
+        config: { cacheable: true },
         schema: {
           summary: 'An actor (latest name and office seen) and their claims',
           tags: ['stances'],
