@@ -1,0 +1,284 @@
+/**
+ * The benchmark's results: their shape (what bench/results.json holds), the issue's targets, and the
+ * markdown table for the README's "Performance" section.
+ */
+import type { InProcessAsOf } from './asOfCost.js'
+import type { LoadResult } from './load.js'
+import type { MerkleCost } from './merkleCost.js'
+import type { MemoryUsage } from './processes.js'
+import type { RawAppendResult, RawReplayResult } from './raw.js'
+
+export interface ReadResult {
+  endpoint: string
+  /** An example of the URLs cycled through. */
+  example: string
+  urls: number
+  meanBodyBytes: number
+  ledger: LoadResult
+  bare: LoadResult
+  /** ledger 2xx/s over bare 2xx/s */
+  ratio: number
+  p99Ratio: number
+  /** CPU (1 = a core) the idle server of the pair used while the other was measured. */
+  interference: { ledgerCpuDuringBare: number; bareCpuDuringLedger: number }
+}
+
+export interface AppendResult {
+  eventsPerRequest: number
+  http: LoadResult
+  /** Events written per second (201 responses times events per request). */
+  eventsPerSecond: number
+  raw: RawAppendResult
+  ratio: number
+}
+
+export interface SizeResult {
+  name: string
+  events: number
+  datasetBytes: number
+  storeBytes: number
+  coldStart: {
+    /** Spawn to GET /ready 200, the best of `readyMsEach`. */
+    readyMs: number
+    readyMsEach: number[]
+    /** Ready time of the same service on an empty store, measured in the same run. */
+    emptyReadyMs: number
+    replaySeconds: number
+    eventsPerSecond: number
+    raw: RawReplayResult
+    ratio: number
+  }
+  memory: {
+    loaded: MemoryUsage
+    empty: MemoryUsage
+    rssBytesPerEvent: number
+    heapBytesPerEvent: number
+  }
+  reads: ReadResult[]
+  appends?: { batched: AppendResult; single: AppendResult }
+  /** Set when the service died under the load: what happened and how to reproduce it. */
+  crash?: string
+}
+
+export interface AsOfResult {
+  hotClaims: number
+  coldClaims: number
+  events: number
+  http: { hot: LoadResult; cold: LoadResult; ratio: number }
+  /** One write to the jurisdiction, then one as-of read of it, sequentially (fetch from this process). */
+  afterWrite: { rounds: number; hotMedianMs: number; coldMedianMs: number; ratio: number }
+  inProcess: InProcessAsOf
+}
+
+export interface ProfilePhase {
+  phase: string
+  summary: string
+}
+
+export interface Results {
+  generatedAt: string
+  command: string
+  machine: Record<string, unknown>
+  loadGenerator: { name: string; version: string }
+  settings: Record<string, unknown>
+  datasets: Array<Record<string, unknown>>
+  sizes: SizeResult[]
+  asOf?: AsOfResult
+  merkle?: MerkleCost
+  profile?: { size: string; file: string; phases: ProfilePhase[] }
+  rows: Row[]
+  table: string
+  minutes: number
+}
+
+export interface Row {
+  measurement: string
+  events: string
+  ledger: string
+  baseline: string
+  ratio: string
+  target: string
+  /** null: no target for this row */
+  pass: boolean | null
+}
+
+export const TARGETS = {
+  readRatio: 0.5,
+  batchedEventsPerSecond: 50_000,
+  singleWritesPerSecond: 5_000,
+  coldStartEventsPerSecond: 200_000,
+  asOfGrowth: 1.5,
+  bytesPerEvent: 1_024,
+}
+
+function group(n: number, digits = 0): string {
+  if (!Number.isFinite(n)) return '—'
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+}
+
+const rate = (n: number) => (n >= 100 ? group(n) : group(n, 1))
+const ms = (n: number) => (n >= 100 ? `${group(n)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`)
+const us = (n: number) => (n >= 1000 ? `${group(n / 1000, 2)} ms` : `${n.toFixed(n >= 10 ? 0 : 1)} µs`)
+const pct = (n: number) => `${(n * 100).toFixed(n < 0.1 ? 1 : 0)}%`
+const times = (n: number) => `${n >= 100 ? group(n) : n.toFixed(2)}x`
+const mib = (n: number) => `${(n / 1_048_576).toFixed(0)} MiB`
+
+/** The server child's CPU during the run: 100% is one core, and the load generator has the other. */
+function cpu(load: LoadResult): string {
+  return load.serverCpu === undefined ? '' : `, server CPU ${(load.serverCpu * 100).toFixed(0)}%`
+}
+
+function errorsOf(load: LoadResult): string {
+  const bad = load.non2xx + load.errors
+  if (bad === 0) return ''
+  const codes = Object.entries(load.statusCodes)
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, n]) => `${n}x${code}`)
+  return ` (${[...codes, load.errors > 0 ? `${load.errors} errors` : ''].filter((x) => x !== '').join(', ')})`
+}
+
+export function rowsOf(results: Pick<Results, 'sizes' | 'asOf' | 'merkle'>): Row[] {
+  const rows: Row[] = []
+  for (const size of results.sizes) {
+    const events = size.name
+    for (const read of size.reads) {
+      rows.push({
+        measurement: `${read.endpoint} (${read.ledger.connections} conn)`,
+        events,
+        ledger: `${rate(read.ledger.okPerSecond)} req/s, p99 ${ms(read.ledger.latency.p99)}${cpu(read.ledger)}${errorsOf(read.ledger)}`,
+        baseline: `bare fastify, same ${group(read.meanBodyBytes)}-byte bodies: ${rate(read.bare.okPerSecond)} req/s, p99 ${ms(read.bare.latency.p99)}${cpu(read.bare)}`,
+        ratio: `${pct(read.ratio)} (p99 ${times(read.p99Ratio)})`,
+        target: `>= ${pct(TARGETS.readRatio)} of bare`,
+        pass: read.ratio >= TARGETS.readRatio && read.ledger.non2xx + read.ledger.errors === 0,
+      })
+    }
+    if (size.appends !== undefined) {
+      const { batched, single } = size.appends
+      rows.push({
+        measurement: `POST /events, ${batched.eventsPerRequest} events a request (${batched.http.connections} conn)`,
+        events,
+        ledger: `${rate(batched.eventsPerSecond)} events/s, p99 ${ms(batched.http.latency.p99)}${errorsOf(batched.http)}`,
+        baseline: `raw better-sqlite3, ${batched.raw.eventsPerTransaction} a transaction: ${rate(batched.raw.eventsPerSecond)} events/s`,
+        ratio: pct(batched.ratio),
+        target: `>= ${group(TARGETS.batchedEventsPerSecond)} events/s`,
+        pass: batched.eventsPerSecond >= TARGETS.batchedEventsPerSecond,
+      })
+      rows.push({
+        measurement: `POST /events, 1 event a request (${single.http.connections} conn)`,
+        events,
+        ledger: `${rate(single.eventsPerSecond)} writes/s, p99 ${ms(single.http.latency.p99)}${errorsOf(single.http)}`,
+        baseline: `raw better-sqlite3, 1 a transaction: ${rate(single.raw.eventsPerSecond)} events/s`,
+        ratio: pct(single.ratio),
+        target: `>= ${group(TARGETS.singleWritesPerSecond)} writes/s`,
+        pass: single.eventsPerSecond >= TARGETS.singleWritesPerSecond,
+      })
+    }
+    const cold = size.coldStart
+    rows.push({
+      measurement: 'cold start: store to ready',
+      events,
+      ledger: `${rate(cold.eventsPerSecond)} events/s (${cold.replaySeconds.toFixed(1)} s)`,
+      baseline: `raw read + JSON.parse of the rows: ${rate(cold.raw.eventsPerSecond)} events/s`,
+      ratio: pct(cold.ratio),
+      target: `>= ${group(TARGETS.coldStartEventsPerSecond)} events/s`,
+      pass: cold.eventsPerSecond >= TARGETS.coldStartEventsPerSecond,
+    })
+    const memory = size.memory
+    rows.push({
+      measurement: 'resident memory per event (RSS after GC)',
+      events,
+      ledger: `${group(memory.rssBytesPerEvent)} B/event (RSS ${mib(memory.loaded.rss)}, heap ${mib(memory.loaded.heapUsed)})`,
+      baseline: `same service on an empty store: RSS ${mib(memory.empty.rss)}`,
+      ratio: '—',
+      target: `<= ${group(TARGETS.bytesPerEvent)} B/event`,
+      pass: memory.rssBytesPerEvent <= TARGETS.bytesPerEvent,
+    })
+    if (size.crash !== undefined) {
+      rows.push({ measurement: 'service crashed under load', events, ledger: size.crash.split('\n')[0]!, baseline: '—', ratio: '—', target: 'no crash', pass: false })
+    }
+  }
+  const asOf = results.asOf
+  if (asOf !== undefined) {
+    const events = `${group(asOf.hotClaims)} vs ${group(asOf.coldClaims)} claims`
+    rows.push({
+      measurement: 'as-of stance, HTTP (1 conn, mean latency)',
+      events,
+      ledger: `${ms(asOf.http.hot.latency.mean)} (p99 ${ms(asOf.http.hot.latency.p99)})`,
+      baseline: `${ms(asOf.http.cold.latency.mean)} (p99 ${ms(asOf.http.cold.latency.p99)})`,
+      ratio: times(asOf.http.ratio),
+      target: `<= ${TARGETS.asOfGrowth}x`,
+      pass: asOf.http.ratio <= TARGETS.asOfGrowth,
+    })
+    rows.push({
+      measurement: 'as-of stance, HTTP, first read after a write to it (median)',
+      events,
+      ledger: ms(asOf.afterWrite.hotMedianMs),
+      baseline: ms(asOf.afterWrite.coldMedianMs),
+      ratio: times(asOf.afterWrite.ratio),
+      target: `<= ${TARGETS.asOfGrowth}x`,
+      pass: asOf.afterWrite.ratio <= TARGETS.asOfGrowth,
+    })
+    rows.push({
+      measurement: 'as-of stance, in process (stanceAnswer)',
+      events,
+      ledger: `${us(asOf.inProcess.hot.meanMicros)} (first ${us(asOf.inProcess.hot.firstQueryMicros)})`,
+      baseline: `${us(asOf.inProcess.cold.meanMicros)} (first ${us(asOf.inProcess.cold.firstQueryMicros)})`,
+      ratio: times(asOf.inProcess.ratio),
+      target: `<= ${TARGETS.asOfGrowth}x`,
+      pass: asOf.inProcess.ratio <= TARGETS.asOfGrowth,
+    })
+  }
+  const merkle = results.merkle
+  if (merkle !== undefined) {
+    const events = group(merkle.size)
+    const hashes = (micros: number) => `${(micros / merkle.nodeHashMicros).toFixed(1)} node hashes`
+    rows.push({
+      measurement: 'Merkle root (any size, incremental tree)',
+      events,
+      ledger: us(merkle.rootMicros),
+      baseline: `recomputed from all leaves: ${(merkle.naiveRootSeconds * 1000).toFixed(0)} ms; one node hash ${us(merkle.nodeHashMicros)}`,
+      ratio: `${hashes(merkle.rootMicros)}`,
+      target: '—',
+      pass: null,
+    })
+    rows.push({
+      measurement: 'Merkle inclusion proof (make / verify)',
+      events,
+      ledger: `${us(merkle.inclusionProofMicros)} / ${us(merkle.inclusionVerifyMicros)}, ${merkle.inclusionProofLength.toFixed(1)} hashes`,
+      baseline: `one node hash ${us(merkle.nodeHashMicros)}`,
+      ratio: hashes(merkle.inclusionProofMicros),
+      target: '—',
+      pass: null,
+    })
+    rows.push({
+      measurement: 'Merkle consistency proof (make / verify)',
+      events,
+      ledger: `${us(merkle.consistencyProofMicros)} / ${us(merkle.consistencyVerifyMicros)}, ${merkle.consistencyProofLength.toFixed(1)} hashes`,
+      baseline: `one node hash ${us(merkle.nodeHashMicros)}`,
+      ratio: hashes(merkle.consistencyProofMicros),
+      target: '—',
+      pass: null,
+    })
+    rows.push({
+      measurement: 'Merkle tree build (append every leaf)',
+      events,
+      ledger: `${(merkle.buildSeconds * 1000).toFixed(0)} ms (${us(merkle.appendMicros)} a leaf)`,
+      baseline: `one node hash ${us(merkle.nodeHashMicros)}`,
+      ratio: hashes(merkle.appendMicros),
+      target: '—',
+      pass: null,
+    })
+  }
+  return rows
+}
+
+export function markdownTable(rows: Row[]): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|')
+  return [
+    '| measurement | events | ledger | baseline (same run) | ratio | target | result |',
+    '| --- | ---: | --- | --- | ---: | --- | --- |',
+    ...rows.map((row) =>
+      `| ${[row.measurement, row.events, row.ledger, row.baseline, row.ratio, row.target, row.pass === null ? '—' : row.pass ? 'pass' : '**FAIL**'].map(cell).join(' | ')} |`,
+    ),
+  ].join('\n')
+}
