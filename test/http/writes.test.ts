@@ -54,6 +54,7 @@ t.test('private reads need a token, except /health and /ready', async (t) => {
   t.equal((await ledger.app.inject({ url: '/jurisdictions' })).statusCode, 401)
   t.equal((await ledger.app.inject({ url: '/jurisdictions', headers: { authorization: `Bearer ${READER_TOKEN}` } })).statusCode, 200)
   t.equal((await ledger.app.inject({ url: '/jurisdictions', headers: authorised })).statusCode, 200)
+  t.equal((await ledger.app.inject({ url: '/jurisdictions' })).statusCode, 401, 'a cached answer is still behind the token')
   t.equal((await ledger.app.inject({ url: '/health' })).statusCode, 200)
   t.equal((await ledger.app.inject({ url: '/ready' })).statusCode, 200)
 })
