@@ -27,19 +27,30 @@ export interface Timeline {
   readonly added: Map<number, TimelineEntry>
   /** Positions of `entries` removed since. */
   readonly removed: Set<number>
-  /** Derived from the sorted entries; dropped on every change and rebuilt by the first read after it. */
+  /**
+   * Derived from the sorted entries. Entries appended after the last one (the usual case: news comes
+   * in valid-time order) extend it at the next read; any other change drops it for a rebuild.
+   */
   index: TimelineIndex | null
 }
 
 interface TimelineIndex {
+  /** How many of the sorted entries it covers. */
+  count: number
   /** `runStart[i]`: the first index of the unbroken run of `entries[i].value` that ends at `i`. */
-  readonly runStart: Int32Array
+  runStart: Int32Array
   /** The latest end (`YYYY-MM-DD`) of a reduced-precision `on` among `entries[0..i]`; '' when none. */
   readonly uncertainUntil: string[]
-  /** Max-tree over "index of the next entry with the same source" (entries.length when none). */
-  readonly nextSameSource: Int32Array
-  readonly leaves: number
+  /** Max-tree over "index of the next entry with the same source" (NONE when none; -1 past the end). */
+  nextSameSource: Int32Array
+  /** Leaf capacity: a power of two above `count`, so appends have room. */
+  leaves: number
+  /** The index of each source's last entry, to link an appended entry to it. */
+  readonly lastOfSource: Map<string, number>
 }
+
+/** "No later entry with this source": larger than any index. */
+const NONE = 0x7fffffff
 
 /** A dimension's stance as the design defines it. */
 export interface DimensionStance {
@@ -97,7 +108,6 @@ export function compareEntries(a: TimelineEntry, b: TimelineEntry): number {
 
 export function insertEntry(timeline: Timeline, entry: TimelineEntry): void {
   timeline.added.set(entry.position, entry)
-  timeline.index = null
 }
 
 /** Removes the claim's entry, whether it was merged already or is still buffered. */
@@ -128,7 +138,15 @@ export function sortedEntries(timeline: Timeline): readonly TimelineEntry[] {
     removed.size === 0
       ? timeline.entries
       : timeline.entries.filter((entry) => !removed.has(entry.position))
-  timeline.entries = added.size === 0 ? kept : merge(kept, [...added.values()].sort(compareEntries))
+  if (added.size > 0) {
+    const sorted = [...added.values()].sort(compareEntries)
+    const last = kept.at(-1)
+    // only entries appended after the last one leave the index valid for the entries it covers
+    if (last !== undefined && compareEntries(last, sorted[0]!) > 0) timeline.index = null
+    timeline.entries = merge(kept, sorted)
+  } else {
+    timeline.entries = kept
+  }
   added.clear()
   removed.clear()
   return timeline.entries
@@ -147,35 +165,58 @@ function lastStartingBy(entries: readonly TimelineEntry[], asOf: string): number
 }
 
 function buildIndex(entries: readonly TimelineEntry[]): TimelineIndex {
-  const n = entries.length
-  const runStart = new Int32Array(n)
-  const uncertainUntil: string[] = new Array<string>(n)
-  let latestEnd = ''
-  entries.forEach((entry, i) => {
-    runStart[i] = i > 0 && entries[i - 1]!.value === entry.value ? runStart[i - 1]! : i
-    if (entry.rank < 2) {
-      const end = endOf(entry.on)
-      if (end > latestEnd) latestEnd = end
-    }
-    uncertainUntil[i] = latestEnd
-  })
   let leaves = 1
-  while (leaves < n) leaves *= 2
-  const nextSameSource = new Int32Array(2 * leaves).fill(-1)
-  const seen = new Map<string, number>()
-  for (let i = n - 1; i >= 0; i--) {
-    const sourceId = entries[i]!.sourceId
-    nextSameSource[leaves + i] = seen.get(sourceId) ?? n
-    seen.set(sourceId, i)
+  while (leaves <= entries.length) leaves *= 2
+  const index: TimelineIndex = {
+    count: 0,
+    runStart: new Int32Array(leaves),
+    uncertainUntil: [],
+    nextSameSource: new Int32Array(2 * leaves).fill(-1),
+    leaves,
+    lastOfSource: new Map(),
   }
-  for (let node = leaves - 1; node >= 1; node--) {
-    nextSameSource[node] = Math.max(nextSameSource[2 * node]!, nextSameSource[2 * node + 1]!)
+  return extendIndex(index, entries)
+}
+
+function setLeaf(index: TimelineIndex, i: number, value: number): void {
+  const tree = index.nextSameSource
+  let node = index.leaves + i
+  tree[node] = value
+  for (node >>= 1; node >= 1; node >>= 1)
+    tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!)
+}
+
+/** Covers the entries appended since the index was last brought up to date: O(log n) each. */
+function extendIndex(index: TimelineIndex, entries: readonly TimelineEntry[]): TimelineIndex {
+  if (entries.length >= index.leaves) return growIndex(entries)
+  for (let i = index.count; i < entries.length; i++) {
+    const entry = entries[i]!
+    index.runStart[i] = i > 0 && entries[i - 1]!.value === entry.value ? index.runStart[i - 1]! : i
+    const previousEnd = i > 0 ? index.uncertainUntil[i - 1]! : ''
+    const end = entry.rank < 2 ? endOf(entry.on) : ''
+    index.uncertainUntil[i] = end > previousEnd ? end : previousEnd
+    setLeaf(index, i, NONE)
+    const previous = index.lastOfSource.get(entry.sourceId)
+    if (previous !== undefined) setLeaf(index, previous, i)
+    index.lastOfSource.set(entry.sourceId, i)
   }
-  return { runStart, uncertainUntil, nextSameSource, leaves }
+  index.count = entries.length
+  return index
+}
+
+/** Out of leaf room: build afresh with twice the capacity (amortised O(1) an append). */
+function growIndex(entries: readonly TimelineEntry[]): TimelineIndex {
+  return buildIndex(entries)
 }
 
 function indexOf(timeline: Timeline): TimelineIndex {
-  timeline.index ??= buildIndex(sortedEntries(timeline))
+  const entries = sortedEntries(timeline)
+  timeline.index =
+    timeline.index === null
+      ? buildIndex(entries)
+      : timeline.index.count < entries.length
+        ? extendIndex(timeline.index, entries)
+        : timeline.index
   return timeline.index
 }
 
