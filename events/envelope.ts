@@ -25,16 +25,6 @@ export type RecordedEvent = EventEnvelope & {
   revision: number
 }
 
-/** The stored envelope before its data is checked against its type's schema (see `upcast`). */
-export const RawEnvelope = z.strictObject({
-  id: EventId,
-  stream: z.string().min(1).max(200),
-  type: z.string().min(1).max(100),
-  data: z.record(z.string(), z.unknown()),
-  metadata: Metadata,
-})
-export type RawEnvelope = z.infer<typeof RawEnvelope>
-
 /** A stored envelope of the current schema version, checked whole in one pass: shape, type and data. */
 export const StoredEnvelope = z.discriminatedUnion(
   'type',

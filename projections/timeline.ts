@@ -188,7 +188,8 @@ function setLeaf(index: TimelineIndex, i: number, value: number): void {
 
 /** Covers the entries appended since the index was last brought up to date: O(log n) each. */
 function extendIndex(index: TimelineIndex, entries: readonly TimelineEntry[]): TimelineIndex {
-  if (entries.length >= index.leaves) return growIndex(entries)
+  // out of leaf room: build afresh with twice the capacity (amortised O(1) an append)
+  if (entries.length >= index.leaves) return buildIndex(entries)
   for (let i = index.count; i < entries.length; i++) {
     const entry = entries[i]!
     index.runStart[i] = i > 0 && entries[i - 1]!.value === entry.value ? index.runStart[i - 1]! : i
@@ -202,11 +203,6 @@ function extendIndex(index: TimelineIndex, entries: readonly TimelineEntry[]): T
   }
   index.count = entries.length
   return index
-}
-
-/** Out of leaf room: build afresh with twice the capacity (amortised O(1) an append). */
-function growIndex(entries: readonly TimelineEntry[]): TimelineIndex {
-  return buildIndex(entries)
 }
 
 function indexOf(timeline: Timeline): TimelineIndex {

@@ -4,8 +4,7 @@ import t from 'tap'
 import { z } from 'zod'
 import {
   isClaim,
-  LedgerEvent,
-  RawEnvelope,
+  readEnvelope,
   streamOf,
   type EventEnvelope,
   type SourceRegistered,
@@ -23,8 +22,9 @@ const lines = committed.split('\n').slice(0, -1)
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 const envelopes: (EventEnvelope & { stream: string })[] = lines.map((line) => {
-  const raw = RawEnvelope.parse(JSON.parse(line))
-  return { ...raw, ...LedgerEvent.parse({ type: raw.type, data: raw.data }) }
+  const read = readEnvelope(JSON.parse(line))
+  if (!read.ok) throw new Error(`not a valid entry: ${read.message}`)
+  return read.envelope
 })
 const sources = new Map(
   envelopes.flatMap((e) =>
