@@ -3,7 +3,6 @@
  * then `stanceAnswer` for a jurisdiction with many claims and one with few, at many valid times.
  */
 import { pino } from 'pino'
-import { resolveKnownAt, stanceAnswer } from '../projections/index.js'
 import { compose } from '../src/compose.js'
 import { parseConfig } from '../src/config/config.js'
 
@@ -29,11 +28,11 @@ export async function inProcessAsOf(storePath: string, hot: string, cold: string
   const ledger = await compose(config, { logger: pino({ level: 'silent' }), access: 'read' })
   const replaySeconds = (performance.now() - started) / 1000
   try {
-    const view = ledger.view()
-    const known = resolveKnownAt(view, undefined)
+    const { reader } = ledger
+    const known = reader.resolveKnownAt(undefined)
     const first = (id: string) => {
       const at = performance.now()
-      stanceAnswer(view, id, dates[0]!, known)
+      reader.stanceAnswer(id, dates[0]!, known)
       return (performance.now() - at) * 1000
     }
     const side = (id: string, firstQueryMicros: number): AsOfSide => ({ jurisdictionId: id, firstQueryMicros, meanMicros: 0, queries: 0 })
@@ -47,7 +46,7 @@ export async function inProcessAsOf(storePath: string, hot: string, cold: string
         const id = result[which].jurisdictionId
         const at = performance.now()
         for (let i = 0; i < round; i += 1) {
-          const answer = stanceAnswer(view, id, dates[(result[which].queries + i) % dates.length]!, known)
+          const answer = reader.stanceAnswer(id, dates[(result[which].queries + i) % dates.length]!, known)
           sink += answer.asOf.length
         }
         spent[which] += performance.now() - at

@@ -22,7 +22,7 @@ import { leafHash } from '../src/log/entry.js'
 import { MerkleTree } from '../src/log/merkle.js'
 import { loadOrCreateSigningKey } from '../src/log/signingKey.js'
 import type { EventToAppend, StreamAppend } from '../src/stores/eventStore.js'
-import { openSqliteEventStore } from '../src/stores/sqliteEventStore.js'
+import { openSqliteEventStore } from '../src/stores/sqlite/sqliteEventStore.js'
 import type { DatasetInfo } from './dataset.js'
 
 export type LoadMethod = 'direct' | 'import'

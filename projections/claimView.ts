@@ -6,11 +6,19 @@ import {
   type Role,
   type Stance,
 } from '../events/index.js'
-import type { ClaimAt, ClaimStatus } from './claimAt.js'
-import type { ClaimData, CorrectionRecord, RetractionRecord } from './ledgerView.js'
+import type { ClaimData, ClaimRecord, ClaimStatus, CorrectionRecord, RetractionRecord } from './records.js'
 
 export type CorrectionView = CorrectionRecord
 export type RetractionView = RetractionRecord
+
+/** A claim as known at a position: the version open then, and the corrections and retraction recorded by then. */
+export interface ClaimAt {
+  record: ClaimRecord
+  data: ClaimData
+  status: ClaimStatus
+  corrections: CorrectionRecord[]
+  retraction: RetractionRecord | null
+}
 
 /** A claim as history, sources and actors show it: the corrected fields on top, what changed nested. */
 export interface ClaimView {
@@ -61,6 +69,44 @@ export function claimView(claim: ClaimAt): ClaimView {
     ...(policy.instrument !== undefined && { instrument: policy.instrument }),
     ...(policy.title !== undefined && { title: policy.title }),
     recorded: record.recorded,
+    corrections: claim.corrections.map((correction) => ({ ...correction })),
+    retraction: claim.retraction === null ? null : { ...claim.retraction },
+  }
+}
+
+/** A claim as recorded and as corrected, as known at a position: the provenance of a claim. */
+export interface CorrectedClaim {
+  eventId: string
+  type: string
+  jurisdictionId: string
+  position: number
+  stream: string
+  revision: number
+  recordedAt: string
+  recordedBy: string
+  status: ClaimStatus
+  /** The data exactly as recorded. */
+  recorded: ClaimData
+  /** The data with the corrections known at the position applied. */
+  corrected: ClaimData
+  corrections: CorrectionView[]
+  retraction: RetractionView | null
+}
+
+export function correctedClaim(claim: ClaimAt): CorrectedClaim {
+  const { record } = claim
+  return {
+    eventId: record.eventId,
+    type: record.type,
+    jurisdictionId: record.jurisdictionId,
+    position: record.position,
+    stream: record.stream,
+    revision: record.revision,
+    recordedAt: record.recordedAt,
+    recordedBy: record.recordedBy,
+    status: claim.status,
+    recorded: record.recorded,
+    corrected: claim.data,
     corrections: claim.corrections.map((correction) => ({ ...correction })),
     retraction: claim.retraction === null ? null : { ...claim.retraction },
   }

@@ -1,12 +1,16 @@
-import type { RecordedEvent } from '../events/index.js'
+import type { EventType, RecordedEvent } from '../events/index.js'
 
 /**
- * A read model. The runner feeds it every event it can handle, in position order, once. `evolve` does
- * no I/O and reads no clock; it may update `state` in place, and returns the state to keep.
+ * A read model. Its state is its own tables (in SQLite, behind the `State` interface the store
+ * implements), updated in place. The runner feeds it every event it can handle, once and in position
+ * order, in the transaction that stores the event; `evolve` does no I/O of its own and reads no clock.
+ *
+ * `version` lives here, in the code: when it differs from the version stored with the tables (a new
+ * column, a bug fixed), the read model is rebuilt from the log before the service answers.
  */
-export interface Projection<S> {
+export interface Projection<State> {
   readonly name: string
-  canHandle(type: string): boolean
-  initialState(): S
-  evolve(state: S, event: RecordedEvent): S
+  readonly version: number
+  canHandle(type: EventType): boolean
+  evolve(state: State, event: RecordedEvent): void
 }

@@ -1,18 +1,25 @@
 import type { KeyObject } from 'node:crypto'
 import { pino, type Logger } from 'pino'
 import type { Config } from './config/config.js'
-import { ledgerView, type LedgerView } from '../projections/index.js'
+import { LedgerError } from './errors.js'
 import { buildApp, type App } from './http/app.js'
-import { createRecordEvents, type RecordEvents } from './ledger/recordEvents.js'
+import { createRecordEvents, type RecordEvents } from './ledger/groupCommit.js'
+import type { ImportEntriesDeps } from './ledger/importEntries.js'
 import { loadSeed } from './ledger/loadSeed.js'
 import { LedgerLog } from './log/ledgerLog.js'
+import { PersistedTree } from './log/persistedTree.js'
 import { generateSigningKey, loadOrCreateSigningKey, loadSigningKey } from './log/signingKey.js'
 import { seedPath } from './paths.js'
-import { ProjectionRunner, type Applier } from './runner/projectionRunner.js'
-import type { EventStore } from './stores/eventStore.js'
-import { openSqliteEventStore } from './stores/sqliteEventStore.js'
+import { LedgerReader } from './readModels/ledgerReader.js'
+import { projectionReadModels, ReadModelStore, type LoggedEvent } from './readModels/readModelStore.js'
+import { sqliteWriteFacts } from './readModels/writeFacts.js'
+import { parseStoredEvent } from './runner/parseStoredEvent.js'
+import { ProjectionRunner } from './runner/projectionRunner.js'
+import type { EventStore, InlineFold, StoredEvent } from './stores/eventStore.js'
+import { EventRows } from './stores/sqlite/eventRows.js'
+import { openSqliteEventStore } from './stores/sqlite/sqliteEventStore.js'
 import { acquireStoreLock, type StoreLock } from './stores/storeLock.js'
-import { evolveWriteState, initialWriteState, type WriteState } from './writeModel/writeState.js'
+import type { RecordedEvent } from '../events/index.js'
 
 /**
  * The one composition root: every CLI command and every test that needs the whole ledger gets it
@@ -30,6 +37,8 @@ export interface ComposeOptions {
   access?: 'serve' | 'write' | 'read'
   /** Load the seed as LEDGER_SEED says (serve does; other commands do not). */
   seed?: boolean
+  /** Rebuild these read models from the log even when their version has not changed. */
+  rebuild?: readonly string[]
 }
 
 export interface Ledger {
@@ -38,23 +47,32 @@ export interface Ledger {
   store: EventStore
   runner: ProjectionRunner
   log: LedgerLog
-  view(): LedgerView
-  writeState(): WriteState
+  reader: LedgerReader
+  readModels: ReadModelStore
   recordEvents: RecordEvents
+  /** What importing entry lines verbatim needs (the seed, `import`). */
+  importDeps: ImportEntriesDeps
   app: App | undefined
   close(): Promise<void>
 }
 
 /** The store alone, for commands that only read entries (export, verify). */
 export async function openStoreOnly(config: Config, logger: Logger): Promise<EventStore> {
-  const embeddedFile = config.store.kind === 'sqlite' && config.store.path !== ':memory:'
-  return openStore(config, logger, embeddedFile)
+  return openStore(config, logger, true)
 }
 
+/**
+ * `readonly`: a command that runs beside a server. It reads the embedded store's file as it is; on
+ * EventStoreDB it reads the log into a copy of its own in memory, leaving the server's replica file alone.
+ */
 async function openStore(config: Config, logger: Logger, readonly: boolean): Promise<EventStore> {
-  if (config.store.kind === 'sqlite') return openSqliteEventStore({ path: config.store.path, readonly })
-  const { openEsdbEventStore } = await import('./stores/esdbEventStore.js')
-  return openEsdbEventStore({ connectionString: config.store.connectionString, logger })
+  if (config.store.kind === 'sqlite') return openSqliteEventStore({ path: config.store.path, readonly: readonly && config.store.path !== ':memory:' })
+  const { openEsdbEventStore } = await import('./stores/esdb/esdbEventStore.js')
+  return openEsdbEventStore({
+    connectionString: config.store.connectionString,
+    replicaPath: readonly ? ':memory:' : config.readModelsPath,
+    logger,
+  })
 }
 
 async function signingIdentity(config: Config, logger: Logger): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
@@ -69,44 +87,107 @@ async function signingIdentity(config: Config, logger: Logger): Promise<{ privat
   return generateSigningKey()
 }
 
+/** Events the embedded store holds were checked by this process before it appended them. */
+function trusted(stored: StoredEvent): LoggedEvent {
+  const { id, type, data, metadata, position, stream, revision, leafHash } = stored
+  return { id, type, data, metadata, position, stream, revision, leafHash } as RecordedEvent & { leafHash: Buffer }
+}
+
+/** What a replica copies from EventStoreDB is outside input: parsed and checked before it is folded. */
+function checked(stored: StoredEvent): LoggedEvent {
+  return { ...parseStoredEvent(stored), leafHash: stored.leafHash }
+}
+
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Ledger> {
   const logger = options.logger ?? pino({ level: config.logLevel })
   const clock = options.clock ?? (() => new Date())
   const access = options.access ?? 'serve'
-  const embeddedFile = config.store.kind === 'sqlite' && config.store.path !== ':memory:'
   let lock: StoreLock | undefined
-  if (embeddedFile && access !== 'read' && config.store.kind === 'sqlite') {
-    lock = acquireStoreLock(config.store.path, access === 'serve' ? 'serve it' : 'write to it')
+  // the ledger file (or a replica's copy) has one writer: the embedded store's, or this replica's
+  if (config.readModelsPath !== ':memory:' && access !== 'read') {
+    lock = acquireStoreLock(config.readModelsPath, access === 'serve' ? 'serve it' : 'write to it')
   }
   let store: EventStore | undefined
+  let runner: ProjectionRunner | undefined
   try {
-    store = await openStore(config, logger, access === 'read' && embeddedFile)
+    store = await openStore(config, logger, access === 'read')
+    const opened = store
     const key = await signingIdentity(config, logger)
-    let view = ledgerView.initialState()
-    const writeState = initialWriteState()
-    const log = new LedgerLog({ origin: config.origin, ...key }, store, logger)
-    const appliers: Applier[] = [
-      { name: ledgerView.name, apply: (event) => void (view = ledgerView.evolve(view, event)) },
-      { name: 'write-model', apply: (event) => void evolveWriteState(writeState, event) },
-      log.applier,
-    ]
-    const runner = new ProjectionRunner({
+    const rows = new EventRows(store.db)
+    const tree = new PersistedTree(store.db)
+    const readModels = new ReadModelStore(store.db, [...projectionReadModels(store.db), tree], logger)
+    if (store.db.readonly) {
+      const stale = readModels.stale()
+      if (stale.length > 0 || readModels.position() < rows.head()) {
+        throw new LedgerError(
+          'read_models_stale',
+          `the read models in ${config.store.kind === 'sqlite' ? config.store.path : 'the replica file'} are not up to date with this build (${stale.join(', ') || 'behind the log'}): start the service once, or run policy-ledger rebuild, then try again`,
+        )
+      }
+    } else {
+      readModels.catchUp((from, limit) => rows.readAll(from, limit).map(checked), rows.head(), {
+        force: options.rebuild,
+      })
+    }
+    tree.reload(readModels.position())
+    const size = tree.tree.size
+    const log = new LedgerLog({ origin: config.origin, ...key }, () => tree.tree, store, logger)
+    const lastRecordedAt = (): number => (store!.db.prepare('SELECT max_ms FROM rm_record_time ORDER BY max_ms DESC LIMIT 1').pluck().get() as number | undefined) ?? 0
+    const follow = new ProjectionRunner({
       store,
-      appliers,
-      afterBatch: access === 'read' ? undefined : (size) => log.checkpoint(size),
+      size,
+      lastRecordedAt: lastRecordedAt(),
+      afterBatch: access === 'read' || opened.kind === 'sqlite' ? undefined : (applied) => log.checkpoint(applied),
       logger,
     })
-    await runner.start()
-    const ledgerDeps = { store, runner, writeState: () => writeState }
-    if (options.seed === true && config.seed) await loadSeed(seedPath(), ledgerDeps, logger)
-    const recordEvents = createRecordEvents({ ...ledgerDeps, clock })
+    runner = follow
+
+    let folded = { size, lastRecordedAt: follow.lastRecordedAt }
+    const inline: InlineFold = {
+      apply(events) {
+        const batch = events.map(opened.kind === 'sqlite' ? trusted : checked)
+        readModels.apply(batch)
+        const last = batch[batch.length - 1]!
+        let latest = folded.lastRecordedAt
+        for (const event of batch) latest = Math.max(latest, Date.parse(event.metadata.recordedAt))
+        folded = { size: last.position + 1, lastRecordedAt: latest }
+        // the embedded store keeps each commit's checkpoint in the commit
+        if (opened.kind === 'sqlite') log.signInline(folded.size, (checkpoint) => rows.saveCheckpoint(checkpoint))
+      },
+      committed() {
+        log.committed()
+        follow.advance(folded.size, folded.lastRecordedAt)
+      },
+      rolledBack() {
+        readModels.rolledBack()
+        log.rolledBack()
+        folded = { size: follow.size, lastRecordedAt: follow.lastRecordedAt }
+      },
+    }
+    if (!store.db.readonly) store.foldInline(inline)
+
+    await follow.start()
+    if (access !== 'read') {
+      // an empty ledger has a checkpoint of size 0; a store last written without one gets its own now
+      await log.checkpoint(follow.size)
+    }
+    const settle = async (stored: readonly StoredEvent[]): Promise<void> => {
+      const last = stored[stored.length - 1]
+      if (last !== undefined && opened.kind !== 'sqlite') await log.checkpoint(last.position + 1)
+    }
+    const facts = sqliteWriteFacts(store.db, (stream) => opened.localRevision(stream))
+    const caughtUp = async (): Promise<void> => follow.waitFor(await opened.head())
+    const importDeps: ImportEntriesDeps = { store, runner: follow, facts, settle }
+    if (options.seed === true && config.seed) await loadSeed(seedPath(), importDeps, logger)
+    const recordEvents = createRecordEvents({ store, facts, caughtUp, lastRecordedAt: () => follow.lastRecordedAt, clock, settle })
+    const reader = new LedgerReader(store.db, () => follow.size)
     const app =
       options.withApp === true
         ? await buildApp({
             logger,
             store,
-            runner,
-            view: () => view,
+            runner: follow,
+            reader,
             log,
             recordEvents,
             clock,
@@ -116,25 +197,26 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
             writeRateLimit: config.writeRateLimit,
           })
         : undefined
-    const opened = store
     return {
       config,
       logger,
       store: opened,
-      runner,
+      runner: follow,
       log,
-      view: () => view,
-      writeState: () => writeState,
+      reader,
+      readModels,
       recordEvents,
+      importDeps,
       app,
       close: async () => {
         await app?.close()
-        await runner.close()
+        await follow.close()
         await opened.close()
         lock?.release()
       },
     }
   } catch (error) {
+    await runner?.close()
     await store?.close()
     lock?.release()
     throw error

@@ -44,6 +44,8 @@ export const errorCodes = [
   'not_yet_applied',
   'store_locked',
   'store_unavailable',
+  'store_full',
+  'read_models_stale',
   'internal',
 ] as const
 

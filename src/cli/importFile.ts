@@ -6,7 +6,7 @@ import { compose } from '../compose.js'
 import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
 import { importEntries } from '../ledger/importEntries.js'
-import { WriteItem } from '../http/writeRequest.js'
+import { WriteItem } from '../ledger/writeRequest.js'
 import type { ProposedEvent } from '../writeModel/proposedEvent.js'
 import { createLogger } from './logger.js'
 
@@ -158,7 +158,7 @@ export async function importFile(file: string, options: ImportOptions, config: (
         (async function* () {
           for await (const { line } of lines()) yield line
         })(),
-        { store: ledger!.store, runner: ledger!.runner, writeState: ledger!.writeState },
+        ledger!.importDeps,
         { batchSize: options.batch, onProgress: (done) => progress.update(done) },
       )
       summary.written = result.written

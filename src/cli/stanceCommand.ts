@@ -1,10 +1,8 @@
 import { CalendarDate } from '../../events/index.js'
-import { jurisdictionOf, stanceAnswer } from '../../projections/index.js'
 import { compose } from '../compose.js'
 import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
 import { checkKnownPosition, KnownAt, todayUtc } from '../http/readContext.js'
-import { resolveKnownAt } from '../../projections/index.js'
 import { createLogger } from './logger.js'
 
 /** Prints a jurisdiction's stance per dimension as a table (or the API's JSON with --json). */
@@ -20,13 +18,13 @@ export async function stanceCommand(
   if (knownAt !== undefined && !knownAt.success) throw new LedgerError('invalid_request', `--known-at: ${knownAt.error.issues[0]?.message}`)
   const ledger = await compose(config, { logger: createLogger('warn', 'stderr'), access: 'read' })
   try {
-    const view = ledger.view()
-    const jurisdiction = jurisdictionOf(view, jurisdictionId)
+    const { reader } = ledger
+    const jurisdiction = reader.jurisdictionOf(jurisdictionId)
     if (jurisdiction === null) throw new LedgerError('not_found', `no jurisdiction ${jurisdictionId}`)
     if (knownAt?.data !== undefined && 'position' in knownAt.data) {
-      await checkKnownPosition(knownAt.data.position, view.size, () => ledger.store.head())
+      await checkKnownPosition(knownAt.data.position, ledger.runner.size, () => ledger.store.head())
     }
-    const answer = stanceAnswer(view, jurisdictionId, asOf, resolveKnownAt(view, knownAt?.data))
+    const answer = reader.stanceAnswer(jurisdictionId, asOf, reader.resolveKnownAt(knownAt?.data))
     if (options.json === true) {
       out.write(`${JSON.stringify(answer, null, 2)}\n`)
       return 0

@@ -55,6 +55,7 @@ const Env = z.object({
   LEDGER_BODY_LIMIT: z.coerce.number().int().min(1_024).max(1_073_741_824).default(4_194_304),
   LEDGER_WRITE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LEDGER_READ_MODELS: z.string().min(1).optional(),
 })
 
 export interface Config {
@@ -69,6 +70,11 @@ export interface Config {
   bodyLimit: number
   writeRateLimit: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /**
+   * Where an EventStoreDB replica keeps its copy of the log and its read models (`:memory:` for one
+   * that lives only as long as the process). The embedded store keeps them in its own file.
+   */
+  readModelsPath: string
 }
 
 export class ConfigError extends Error {
@@ -89,6 +95,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       'invalid configuration:\n  LEDGER_SIGNING_KEY: required with an EventStoreDB store, so that every replica signs alike',
     )
   }
+  if (env_.LEDGER_STORE.kind === 'sqlite' && env_.LEDGER_READ_MODELS !== undefined && env_.LEDGER_READ_MODELS !== env_.LEDGER_STORE.path) {
+    throw new ConfigError(
+      'invalid configuration:\n  LEDGER_READ_MODELS: the embedded store keeps its read models in its own file (they commit with the events); leave it unset, or set it to the LEDGER_STORE path',
+    )
+  }
   const names = new Set<string>()
   for (const { name } of [...env_.LEDGER_TOKENS, ...env_.LEDGER_READ_TOKENS]) {
     if (names.has(name)) throw new ConfigError(`invalid configuration:\n  token name "${name}" is used twice`)
@@ -106,5 +117,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bodyLimit: env_.LEDGER_BODY_LIMIT,
     writeRateLimit: env_.LEDGER_WRITE_RATE_LIMIT,
     logLevel: env_.LOG_LEVEL,
+    readModelsPath:
+      env_.LEDGER_STORE.kind === 'sqlite' ? env_.LEDGER_STORE.path : (env_.LEDGER_READ_MODELS ?? './var/read-models.sqlite'),
   }
 }

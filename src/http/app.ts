@@ -16,8 +16,8 @@ import {
 import { LedgerError } from '../errors.js'
 import type { EventStore } from '../stores/eventStore.js'
 import type { ProjectionRunner } from '../runner/projectionRunner.js'
-import type { RecordEvents } from '../ledger/recordEvents.js'
-import type { LedgerView } from '../../projections/ledgerView.js'
+import type { RecordEvents } from '../ledger/groupCommit.js'
+import type { LedgerReader } from '../readModels/ledgerReader.js'
 import type { LedgerLog } from '../log/ledgerLog.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
@@ -47,7 +47,7 @@ export interface AppDeps {
   logger: Logger
   store: EventStore
   runner: ProjectionRunner
-  view: () => LedgerView
+  reader: LedgerReader
   log: LedgerLog
   recordEvents: RecordEvents
   clock: () => Date
@@ -209,7 +209,7 @@ export async function buildApp(deps: AppDeps) {
   )
 
   const cache = createResponseCache(
-    () => `${deps.view().size}|${deps.clock().toISOString().slice(0, 10)}`,
+    () => `${deps.runner.size}|${deps.clock().toISOString().slice(0, 10)}`,
   )
   // a kept answer is sent before validation and the handler run: its URL was valid when it was kept
   app.addHook('onRequest', async (request, reply) => {

@@ -43,6 +43,8 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   not_yet_applied: { status: 503, title: 'This replica has not applied that position yet' },
   store_locked: { status: 503, title: 'The store is locked by another process' },
   store_unavailable: { status: 503, title: 'The event store cannot be reached' },
+  store_full: { status: 507, title: 'The store has no space left' },
+  read_models_stale: { status: 503, title: 'The read models are being rebuilt' },
   internal: { status: 500, title: 'Internal error' },
 }
 

@@ -2,9 +2,9 @@ import { canonicalJson } from '../log/canonicalJson.js'
 import { leafHash } from '../log/entry.js'
 import { LedgerError } from '../errors.js'
 import { readEnvelope, streamOf, type RecordedEvent } from '../../events/index.js'
-import type { EventStore, EventToAppend, StreamAppend } from '../stores/eventStore.js'
+import type { EventStore, EventToAppend, StoredEvent, StreamAppend } from '../stores/eventStore.js'
 import { decide } from '../writeModel/decide.js'
-import type { WriteState } from '../writeModel/writeState.js'
+import type { WriteFacts } from '../writeModel/writeState.js'
 import type { ProjectionRunner } from '../runner/projectionRunner.js'
 
 /**
@@ -15,7 +15,9 @@ import type { ProjectionRunner } from '../runner/projectionRunner.js'
 export interface ImportEntriesDeps {
   store: EventStore
   runner: ProjectionRunner
-  writeState: () => WriteState
+  facts: WriteFacts
+  /** After an append: resolves once its checkpoint is signed and kept. */
+  settle(stored: readonly StoredEvent[]): Promise<void>
 }
 
 export interface ImportEntriesResult {
@@ -72,7 +74,7 @@ export async function importEntries(
     await deps.runner.waitFor(head)
     // the rules hold for imported events too: a log that breaks them is not a ledger's export
     const decision = decide(
-      deps.writeState(),
+      deps.facts,
       batch.map(({ envelope }) => ({ ...envelope, expectedRevision: undefined })),
       batch.map((_, i) => lineNumber - batch.length + i + 1),
     )
@@ -87,7 +89,7 @@ export async function importEntries(
     }))
     const stored = await deps.store.append(runs)
     head = stored[stored.length - 1]!.position + 1
-    await deps.runner.waitFor(head)
+    await deps.settle(stored)
     written += stored.length
     batch = []
     options.onProgress?.(skipped + written)

@@ -4,8 +4,8 @@
  * Every complete, aligned subtree (2^k leaves starting at a multiple of 2^k) is hashed once, when its
  * last leaf arrives, and kept. Any other range the RFC's recursion asks for is a complete left part
  * plus a shorter right remainder, so a root or a proof for any prefix costs O(log n) lookups and at
- * most O(log^2 n) hash operations, and an append costs one hash amortised. Hashes live in fixed-size
- * chunks of 32-byte slots: about 64 bytes a leaf in all levels, and no copying as the log grows.
+ * most O(log^2 n) hash operations, and an append costs one hash amortised. The hashes live in a
+ * NodeStore: in memory for offline checks, or persisted beside the log so no start rebuilds the tree.
  */
 import * as crypto from 'node:crypto'
 
@@ -35,6 +35,16 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
 
 const SLOTS_PER_CHUNK = 1 << 14
 
+/**
+ * Where a tree keeps its hashes: `level` 0 is the leaves, level k the complete, aligned subtrees of 2^k
+ * leaves, each numbered from 0 within its level. A store only ever appends to a level.
+ */
+export interface NodeStore {
+  /** The hash at (level, index); it must have been put (or, for leaves, stored) before. */
+  get(level: number, index: number): Buffer
+  put(level: number, index: number, hash: Uint8Array): void
+}
+
 /** An append-only array of 32-byte hashes in 512 KiB chunks. */
 class HashArray {
   private readonly chunks: Buffer[] = []
@@ -48,16 +58,6 @@ class HashArray {
     this.length += 1
   }
 
-  /** Copies hash `index` into `target` at `offset` without making a view. */
-  copyTo(index: number, target: Buffer, offset: number): void {
-    const chunk = this.chunks[Math.floor(index / SLOTS_PER_CHUNK)]
-    if (chunk === undefined || index >= this.length) {
-      throw new RangeError(`internal: hash slot ${index} is not filled`)
-    }
-    const start = (index % SLOTS_PER_CHUNK) * HASH_SIZE
-    chunk.copy(target, offset, start, start + HASH_SIZE)
-  }
-
   /** A view into the chunk, not a copy: callers inside this module only read it. */
   at(index: number): Buffer {
     const chunk = this.chunks[Math.floor(index / SLOTS_PER_CHUNK)]
@@ -66,6 +66,24 @@ class HashArray {
     }
     const offset = (index % SLOTS_PER_CHUNK) * HASH_SIZE
     return chunk.subarray(offset, offset + HASH_SIZE)
+  }
+}
+
+/** Every level in memory: about 64 bytes a leaf in all. For offline checks and tests. */
+export class MemoryNodes implements NodeStore {
+  private readonly levels: HashArray[] = []
+
+  get(level: number, index: number): Buffer {
+    const hashes = this.levels[level]
+    if (hashes === undefined) throw new RangeError(`internal: hash slot ${index} is not filled`)
+    return hashes.at(index)
+  }
+
+  put(level: number, index: number, hash: Uint8Array): void {
+    const hashes = this.levels[level] ?? new HashArray()
+    this.levels[level] = hashes
+    if (index !== hashes.length) throw new RangeError(`internal: level ${level} is at ${hashes.length}, not ${index}`)
+    hashes.push(hash)
   }
 }
 
@@ -95,29 +113,37 @@ function checkHash(name: string, hash: Uint8Array): void {
 }
 
 export class MerkleTree {
-  /** levels[k][i] is the hash of leaves [i * 2^k, (i + 1) * 2^k); levels[0] are the leaf hashes. */
-  private readonly levels: HashArray[] = [new HashArray()]
+  private leaves: number
+
+  /** A tree over `nodes`, which already hold `size` leaves and every subtree they complete. */
+  constructor(
+    private readonly nodes: NodeStore = new MemoryNodes(),
+    size = 0,
+  ) {
+    checkSize('size', size)
+    this.leaves = size
+  }
 
   get size(): number {
-    return (this.levels[0] as HashArray).length
+    return this.leaves
   }
 
   append(leafHash: Uint8Array): void {
     checkHash('a leaf hash', leafHash)
     let level = 0
-    let index = this.size
-    let hashes = this.levels[0] as HashArray
-    hashes.push(leafHash)
+    let index = this.leaves
+    this.nodes.put(0, index, leafHash)
+    this.leaves += 1
     // A right child completes its parent's subtree.
+    let right: Uint8Array = leafHash
     while (index % 2 === 1) {
-      hashes.copyTo(index - 1, scratch, 1)
-      hashes.copyTo(index, scratch, 1 + HASH_SIZE)
+      scratch.set(this.nodes.get(level, index - 1), 1)
+      scratch.set(right, 1 + HASH_SIZE)
       const parent = sha256(scratch)
       index = (index - 1) / 2
       level += 1
-      hashes = this.levels[level] ?? new HashArray()
-      if (level === this.levels.length) this.levels.push(hashes)
-      hashes.push(parent)
+      this.nodes.put(level, index, parent)
+      right = parent
     }
   }
 
@@ -127,7 +153,7 @@ export class MerkleTree {
     if (index >= this.size) {
       throw new RangeError(`leaf index ${index} is beyond the tree (size ${this.size})`)
     }
-    return Buffer.from((this.levels[0] as HashArray).at(index))
+    return Buffer.from(this.nodes.get(0, index))
   }
 
   /** The root hash of the first `size` leaves (MTH of D[0:size]). */
@@ -205,8 +231,7 @@ export class MerkleTree {
   private rangeHash(start: number, end: number): Buffer {
     const width = end - start
     if (isPowerOfTwo(width) && start % width === 0) {
-      const level = Math.log2(width)
-      return (this.levels[level] as HashArray).at(start / width)
+      return this.nodes.get(Math.log2(width), start / width)
     }
     const k = splitPoint(width)
     return nodeHash(this.rangeHash(start, start + k), this.rangeHash(start + k, end))

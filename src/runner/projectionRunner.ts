@@ -1,22 +1,20 @@
 import type { Logger } from 'pino'
-import type { RecordedEvent } from '../../events/index.js'
-import type { EventStore, StoredEvent, Subscription } from '../stores/eventStore.js'
-import { parseStoredEvent } from './parseStoredEvent.js'
+import type { EventStore, Subscription } from '../stores/eventStore.js'
 
 /**
- * Feeds every event, once and in position order, to the in-memory read models, from the store's
- * subscription: it catches up at start (then the service is ready) and follows new commits. A write
- * waits here until this instance has applied it, so the instance reads its own writes.
+ * How far this instance has applied the log, and whether it is ready. Events are folded into the read
+ * models in the transaction that stores them locally (see InlineFold), so "applied" moves when such a
+ * transaction commits (`advance`). On the embedded store that is every write; an EventStoreDB replica
+ * also follows the store's subscription (`start`), which brings other replicas' writes into its local
+ * copy, and signs a checkpoint after each batch (`afterBatch`).
  */
-export interface Applier {
-  readonly name: string
-  apply(event: RecordedEvent, stored: StoredEvent): void
-}
-
 export interface RunnerOptions {
   store: EventStore
-  appliers: Applier[]
-  /** After each delivered batch once caught up (and once at catch-up): sign a checkpoint, say. */
+  /** Positions already applied at start: what the ledger file's read models hold. */
+  size: number
+  /** The latest recordedAt among them, epoch ms. */
+  lastRecordedAt: number
+  /** After each batch the subscription delivers once caught up (and once at catch-up). */
   afterBatch?: (size: number) => Promise<void>
   logger: Logger
 }
@@ -29,18 +27,18 @@ interface Waiter {
 
 export class ProjectionRunner {
   /** How many events are applied: the next position. */
-  size = 0
+  size: number
   /** The latest recordedAt applied, epoch ms. */
-  lastRecordedAt = 0
+  lastRecordedAt: number
   private caughtUp = false
   private connected = false
   private failure: Error | undefined
   private subscription: Subscription | undefined
   private waiters: Waiter[] = []
-  private readonly options: RunnerOptions
 
-  constructor(options: RunnerOptions) {
-    this.options = options
+  constructor(private readonly options: RunnerOptions) {
+    this.size = options.size
+    this.lastRecordedAt = options.lastRecordedAt
   }
 
   get ready(): boolean {
@@ -51,12 +49,33 @@ export class ProjectionRunner {
     return this.failure
   }
 
-  /** Resolves once caught up with what the store held at start. */
+  /** A local commit applied events up to `size`. */
+  advance(size: number, lastRecordedAt: number): void {
+    if (size > this.size) this.size = size
+    if (lastRecordedAt > this.lastRecordedAt) this.lastRecordedAt = lastRecordedAt
+    if (this.caughtUp) this.settleWaiters()
+  }
+
+  /**
+   * Resolves once caught up with what the store held at start. The embedded store's file is the log,
+   * so it is caught up at once; a replica follows the store from what its copy already holds.
+   */
   start(): Promise<void> {
     const started = Date.now()
+    if (this.options.store.kind === 'sqlite') {
+      this.connected = true
+      return this.afterCatchUp(started)
+    }
     return new Promise((resolve, reject) => {
-      this.subscription = this.options.store.subscribe(0, {
-        onEvents: (events) => this.applyBatch(events),
+      this.subscription = this.options.store.subscribe(this.size, {
+        onEvents: async (events) => {
+          const last = events[events.length - 1]
+          if (last !== undefined) this.advance(last.position + 1, this.lastRecordedAt)
+          if (this.caughtUp) {
+            await this.options.afterBatch?.(this.size)
+            this.settleWaiters()
+          }
+        },
         onCaughtUp: () => {
           void this.afterCatchUp(started).then(resolve, reject)
         },
@@ -74,33 +93,13 @@ export class ProjectionRunner {
   private async afterCatchUp(started: number): Promise<void> {
     await this.options.afterBatch?.(this.size)
     this.caughtUp = true
-    this.options.logger.info(
-      { events: this.size, ms: Date.now() - started },
-      'projections caught up with the store',
-    )
+    this.options.logger.info({ events: this.size, ms: Date.now() - started }, 'caught up with the store')
     this.settleWaiters()
-  }
-
-  private async applyBatch(events: StoredEvent[]): Promise<void> {
-    for (const stored of events) {
-      if (stored.position !== this.size) {
-        throw new Error(`expected position ${this.size} from the store, got ${stored.position}`)
-      }
-      const event = parseStoredEvent(stored)
-      for (const applier of this.options.appliers) applier.apply(event, stored)
-      this.size += 1
-      const recordedAt = Date.parse(event.metadata.recordedAt)
-      if (recordedAt > this.lastRecordedAt) this.lastRecordedAt = recordedAt
-    }
-    if (this.caughtUp) {
-      await this.options.afterBatch?.(this.size)
-      this.settleWaiters()
-    }
   }
 
   private fail(error: Error): void {
     this.failure = error
-    this.options.logger.error({ err: error }, 'projections stopped')
+    this.options.logger.error({ err: error }, 'stopped following the store')
     for (const waiter of this.waiters.splice(0)) waiter.reject(error)
   }
 
@@ -113,7 +112,7 @@ export class ProjectionRunner {
     this.waiters = pending
   }
 
-  /** Resolves when at least `size` events are applied (and their checkpoint signed). */
+  /** Resolves when at least `size` events are applied. */
   waitFor(size: number): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure)
     if (this.caughtUp && this.size >= size) return Promise.resolve()

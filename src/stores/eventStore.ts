@@ -1,7 +1,14 @@
+import type Database from 'better-sqlite3'
+
 /**
  * The one interface every store adapter implements (embedded SQLite, EventStoreDB). Positions are the
  * ledger's own: 0-based, contiguous, the same on every store and replica. Store-internal offsets stay
  * inside the adapter.
+ *
+ * Every adapter keeps the log as this process reads it in a local SQLite ledger file (`db`): on the
+ * embedded store that file is the ledger; an EventStoreDB replica keeps its own copy there, numbered
+ * in `$all` order, with its resume position. The read models live beside the log in the same file and
+ * are folded by the `InlineFold`, in the transaction that stores the events locally.
  */
 
 /** `no_stream`, `any`, or the stream's last revision before the append. */
@@ -98,8 +105,21 @@ export class PartialAppend extends Error {
   }
 }
 
+/** Folds events into the local read models, inside the transaction that stores them locally. */
+export interface InlineFold {
+  apply(events: readonly StoredEvent[]): void
+  /** That transaction committed. */
+  committed(): void
+  /** It was rolled back: whatever `apply` changed in memory goes back. */
+  rolledBack(): void
+}
+
 export interface EventStore {
   readonly kind: 'sqlite' | 'esdb'
+  /** The local ledger file: the log as this process reads it, and the read models beside it. */
+  readonly db: Database.Database
+  /** From now on, every event stored locally is folded in the transaction that stores it. */
+  foldInline(fold: InlineFold): void
   /**
    * Appends the runs in order. The embedded store writes them in one transaction (all or nothing);
    * EventStoreDB appends each run atomically and throws PartialAppend when a later run fails.
@@ -109,9 +129,13 @@ export interface EventStore {
   readStream(stream: string): Promise<StoredEvent[]>
   /** The stream's last revision, null when it does not exist. */
   streamRevision(stream: string): Promise<number | null>
+  /** The same as this process knows it, without asking the store: what the write model decides on. */
+  localRevision(stream: string): number | null
   /** Up to `limit` events from `from` (inclusive) in position order. */
   readAll(from: number, limit: number): Promise<StoredEvent[]>
   eventById(id: string): Promise<StoredEvent | undefined>
+  /** The stored events among `ids` (one query however many), in no particular order. */
+  eventsByIds(ids: readonly string[]): Promise<StoredEvent[]>
   /** The number of events in the ledger: the next position. */
   head(): Promise<number>
   /** Catches up from `from`, then follows new commits. */

@@ -8,6 +8,8 @@ import {
   evolveWriteState,
   policyKey,
   type ClaimFacts,
+  type Lookup,
+  type WriteFacts,
   type WriteState,
 } from './writeState.js'
 
@@ -42,7 +44,7 @@ export interface WriteDecision {
  * paths point into what the client sent even when duplicates were left out.
  */
 export function decide(
-  state: WriteState,
+  state: WriteFacts,
   events: readonly ProposedEvent[],
   requestIndexes: readonly number[] = [],
 ): WriteDecision {
@@ -82,7 +84,7 @@ interface Proposal {
  * A misplaced `expectedRevision` is a malformed request (400), reported before any mismatch (409) so a
  * client never learns a revision from a request it must rewrite anyway.
  */
-function checkExpectedRevisions(state: WriteState, proposals: readonly Proposal[]): void {
+function checkExpectedRevisions(state: WriteFacts, proposals: readonly Proposal[]): void {
   const seen = new Set<string>()
   const firsts: Proposal[] = []
   for (const proposal of proposals) {
@@ -321,10 +323,10 @@ function target(
 }
 
 /**
- * The request's tentative state: maps that read through to the stored state and keep their own
+ * The request's tentative state: maps that read through to the stored facts and keep their own
  * writes. Sound because `evolveWriteState` only `set`s and never changes a value in place.
  */
-function overlay(state: WriteState): WriteState {
+function overlay(state: WriteFacts): WriteState {
   return {
     jurisdictions: new OverlayMap(state.jurisdictions),
     sources: new OverlayMap(state.sources),
@@ -336,9 +338,9 @@ function overlay(state: WriteState): WriteState {
 
 /** Only `get`, `has` and `set` read through; iteration and `size` see this layer's writes alone. */
 class OverlayMap<K, V> extends Map<K, V> {
-  readonly #base: ReadonlyMap<K, V>
+  readonly #base: Lookup<K, V>
 
-  constructor(base: ReadonlyMap<K, V>) {
+  constructor(base: Lookup<K, V>) {
     super()
     this.#base = base
   }

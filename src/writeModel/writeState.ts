@@ -2,21 +2,37 @@ import type { ClaimType, LedgerEvent, Quote } from '../../events/index.js'
 
 /**
  * What the write model must know about the ledger to decide a write: the facts its rules look at and
- * nothing else (no stances, no summaries), so it stays small enough to keep for the whole ledger.
+ * nothing else (no stances, no summaries). The stored facts are read from the store's tables
+ * (`WriteFacts`, lookups only); a request's own events are folded into maps laid over them
+ * (`WriteState`).
  *
  * `evolveWriteState` only ever `set`s entries and never changes a value in place: `decide` lays a
- * request's tentative events over the stored state with maps that read through to it, and relies on
- * that to leave the stored state untouched.
+ * request's tentative events over the stored facts with maps that read through to them, and relies on
+ * that to leave the stored facts untouched.
  */
-export interface WriteState {
+export interface Lookup<K, V> {
+  get(key: K): V | undefined
+  has(key: K): boolean
+}
+
+export interface WriteFacts {
   /** jurisdictionId -> id of the event that registered it. */
+  jurisdictions: Lookup<string, string>
+  sources: Lookup<string, SourceFacts>
+  /** `policyKey(jurisdictionId, policyId)` -> id of the event that enacted it. */
+  policies: Lookup<string, string>
+  /** claim event id -> the claim as currently corrected. */
+  claims: Lookup<string, ClaimFacts>
+  /** stream -> its last revision (0-based: the number of its events minus one). */
+  streams: Lookup<string, number>
+}
+
+/** Facts held in maps: a request's own events over the stored ones, or a whole history in a test. */
+export interface WriteState extends WriteFacts {
   jurisdictions: Map<string, string>
   sources: Map<string, SourceFacts>
-  /** `policyKey(jurisdictionId, policyId)` -> id of the event that enacted it. */
   policies: Map<string, string>
-  /** claim event id -> the claim as currently corrected. */
   claims: Map<string, ClaimFacts>
-  /** stream -> its last revision (0-based: the number of its events minus one). */
   streams: Map<string, number>
 }
 
@@ -129,7 +145,7 @@ export interface ContentSource {
  * Where a quote citing `sourceId` is checked: the first source with content along its `via` chain, or
  * undefined when none on the chain has content (the quote is then unverifiable, not wrong).
  */
-export function contentAlongVia(state: WriteState, sourceId: string): ContentSource | undefined {
+export function contentAlongVia(state: WriteFacts, sourceId: string): ContentSource | undefined {
   const chain: string[] = []
   let current: string | undefined = sourceId
   // `via` must be registered before the source that names it, so a chain cannot loop; the guard keeps

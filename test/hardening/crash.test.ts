@@ -24,7 +24,7 @@ import {
  * nothing, positions are contiguous, and the Merkle log served recomputes (independently) to the
  * signed checkpoint's root. SIGKILL leaves the OS page cache intact, so this cannot catch a missing
  * fsync; the store's durability settings (WAL, synchronous=FULL) are asserted in
- * test/stores/sqliteEventStore.test.ts ("a file store runs in WAL with synchronous=FULL").
+ * test/stores/sqlite/sqliteEventStore.test.ts ("a file store runs in WAL with synchronous=FULL").
  *
  * What a power loss can and cannot lose, given those settings: a request is acknowledged only after
  * its transaction committed (WAL fsynced, synchronous=FULL) and its checkpoint row was inserted

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { compose } from '../../src/compose.js'
 import { parseConfig } from '../../src/config/config.js'
-import { openSqliteEventStore } from '../../src/stores/sqliteEventStore.js'
+import { openSqliteEventStore } from '../../src/stores/sqlite/sqliteEventStore.js'
 import { authorised, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 import { scratchDir, sleep, startServe } from '../support/serveProcess.js'
 
@@ -446,16 +446,16 @@ t.test(
       const found = await Promise.all(record.ids.map((id) => store.eventById(id)))
       if (record.status === 201) {
         t.ok(
-          found.every((event, index) => event?.position === record.positions![index]),
+          found.every((event: { position: number } | undefined, index: number) => event?.position === record.positions![index]),
           'an acknowledged write is in the store where it was acknowledged',
         )
       } else if (record.status !== undefined) {
         t.ok(
-          found.every((event) => event === undefined),
+          found.every((event: unknown) => event === undefined),
           'a refused write is not in the store',
         )
       } else {
-        const count = found.filter((event) => event !== undefined).length
+        const count = found.filter((event: unknown) => event !== undefined).length
         t.ok(count === 0 || count === found.length, 'an unanswered write is all or nothing')
       }
     }

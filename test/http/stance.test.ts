@@ -43,7 +43,7 @@ t.test('before the order, the detainer policy is unknown', async (t) => {
   t.teardown(() => ledger.close())
   const answer = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2015-06-01` })).json()
   t.same(answer.stance.detainer_hold, {
-    value: 'unknown', since: null, lastAffirmedOn: null, basis: [], basisCount: 0, sources: [], uncertain: false,
+    value: 'unknown', since: null, lastAffirmedOn: null, basis: [], basisCount: 0, sources: [], uncertain: false, support: null,
   })
 })
 

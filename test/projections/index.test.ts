@@ -1,24 +1,21 @@
 import t from 'tap'
 import * as projections from '../../projections/index.js'
 
-t.test('the folder exports the projection and every query', async (t) => {
+t.test('the folder exports every read model and the pure pieces the queries shape answers with', async (t) => {
   for (const name of [
-    'ledgerView',
-    'resolveKnownAt',
-    'appliedSize',
-    'stanceAnswer',
-    'stanceValue',
-    'listJurisdictions',
-    'historyOf',
-    'designationsOf',
-    'claimsCitingSource',
-    'actorView',
-    'claimStatus',
+    'readModels',
+    'jurisdictionsReadModel',
+    'sourcesReadModel',
+    'claimsReadModel',
+    'recordTimeReadModel',
+    'entriesOf',
+    'dimensionStance',
+    'claimView',
     'correctedClaim',
-    'jurisdictionOf',
-    'sourceOf',
+    'mergeChanges',
+    'validTimeKey',
   ]) {
     t.ok(name in projections, name)
   }
-  t.equal(typeof projections.ledgerView.evolve, 'function')
+  t.equal(typeof projections.claimsReadModel.evolve, 'function')
 })

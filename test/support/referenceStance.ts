@@ -33,6 +33,8 @@ export interface ReferenceStance {
   basisCount: number
   sources: string[]
   uncertain: boolean
+  /** `policy` when a policy event is in the run, `statement` when only statements are; null for unknown. */
+  support: 'policy' | 'statement' | null
 }
 
 /** The claims of a jurisdiction known at `knownAt` (a position; null: nothing), in position order. */
@@ -122,6 +124,7 @@ export function referenceStance(
       basisCount: 0,
       sources: [],
       uncertain: false,
+      support: null,
     }
   }
   let first = counted.length - 1
@@ -141,6 +144,7 @@ export function referenceStance(
         asOf <= endOf(claim.data.on) &&
         asOf !== endOf(claim.data.on),
     ),
+    support: run.some((claim) => claim.type !== 'StatementMade') ? 'policy' : 'statement',
   }
 }
 

@@ -1,6 +1,6 @@
 import { allowedValues, type Actor, type ClaimChanges, type Quote, type Role, type Stance } from '../../../events/index.js'
-import type { ClaimStatus, LedgerView, SourceRecord } from '../../../projections/index.js'
-import { sourceOf } from '../../../projections/index.js'
+import type { ClaimStatus, SourceRecord } from '../../../projections/index.js'
+import type { SourceLookup } from '../../ledger/checkQuote.js'
 import { externalHref, html, type SafeHtml } from './html.js'
 import { partialDateLabel, timestampTime, typeLabel, valueTag, words } from './labels.js'
 
@@ -39,12 +39,12 @@ export function quoteBlock(quote: Quote | undefined, cite: string | undefined): 
 }
 
 /** The sources from `sourceId` along `via`, as registered (a cycle or a missing source ends it). */
-export function sourceChain(view: LedgerView, sourceId: string): SourceRecord[] {
+export function sourceChain(sources: SourceLookup, sourceId: string): SourceRecord[] {
   const chain: SourceRecord[] = []
   const seen = new Set<string>()
   for (let id: string | undefined = sourceId; id !== undefined && !seen.has(id); ) {
     seen.add(id)
-    const source = sourceOf(view, id)
+    const source = sources.sourceOf(id)
     if (source === null) break
     chain.push(source)
     id = source.via
@@ -68,8 +68,8 @@ export function sourceLine(source: SourceRecord): SafeHtml {
 }
 
 /** The source and the outlets that report it: "X, reported by Y". */
-export function sourceChainLine(view: LedgerView, sourceId: string): SafeHtml {
-  const chain = sourceChain(view, sourceId)
+export function sourceChainLine(sources: SourceLookup, sourceId: string): SafeHtml {
+  const chain = sourceChain(sources, sourceId)
   if (chain.length === 0) return html`<code>${sourceId}</code> <span class="muted">(not registered)</span>`
   return html`${sourceLine(chain[0]!)}${chain.slice(1).map((source) => html`; reported by ${sourceLine(source)}`)}`
 }

@@ -1,13 +1,6 @@
 import { allowedValues, dimensions, startOf } from '../../../events/index.js'
-import {
-  historyOf,
-  jurisdictionOf,
-  stanceAnswer,
-  timelinesAt,
-  type ClaimView,
-  type JurisdictionRecord,
-  type LedgerView,
-} from '../../../projections/index.js'
+import type { ClaimView, JurisdictionRecord } from '../../../projections/index.js'
+import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import {
   actorText,
   claimHeading,
@@ -26,7 +19,7 @@ import { partialDateLabel, partialDateText, partialDateTime, timestampTime, type
 import { stepChartFigure } from './stepChart.js'
 
 export interface JurisdictionPageInput {
-  view: LedgerView
+  reader: LedgerReader
   jurisdiction: JurisdictionRecord
   /** The day the stance table is for, YYYY-MM-DD. */
   asOf: string
@@ -39,10 +32,10 @@ export interface JurisdictionPageInput {
 
 /** A jurisdiction's stance on a day, a step chart per dimension, and its claims in valid time. */
 export function jurisdictionPage(input: JurisdictionPageInput): SafeHtml {
-  const { view, jurisdiction, asOf, today, knownAtPosition, treeSize, invalidAsOf } = input
+  const { reader, jurisdiction, asOf, today, knownAtPosition, treeSize, invalidAsOf } = input
   const id = jurisdiction.jurisdictionId
-  const parent = jurisdiction.parentId === undefined ? null : jurisdictionOf(view, jurisdiction.parentId)
-  const history = historyOf(view, id, { knownAtPosition })
+  const parent = jurisdiction.parentId === undefined ? null : reader.jurisdictionOf(jurisdiction.parentId)
+  const history = reader.historyOf(id, { knownAtPosition })
   return layout({
     title: `${jurisdiction.name}: stance and timeline`,
     treeSize,
@@ -50,21 +43,21 @@ export function jurisdictionPage(input: JurisdictionPageInput): SafeHtml {
     body: html`<h1>${jurisdiction.name}</h1>
 <p class="lede">${words(jurisdiction.kind)} · <code class="url">${jurisdiction.ocdId}</code>${parent !== null && html` · part of <a href="/ui/jurisdictions/${parent.jurisdictionId}">${parent.name}</a>`}</p>
 <p class="muted">The same data as JSON: <a href="/jurisdictions/${id}">jurisdiction</a>, <a href="/jurisdictions/${id}/stance?asOf=${asOf}">stance</a>, <a href="/jurisdictions/${id}/history">history</a>.</p>
-${stanceSection(view, jurisdiction, asOf, knownAtPosition, invalidAsOf)}
-${chartsSection(view, id, history.claims, asOf, today, knownAtPosition)}
-${timelineSection(view, history.claims)}`,
+${stanceSection(reader, jurisdiction, asOf, knownAtPosition, invalidAsOf)}
+${chartsSection(reader, id, history.claims, asOf, today, knownAtPosition)}
+${timelineSection(reader, history.claims)}`,
   })
 }
 
 function stanceSection(
-  view: LedgerView,
+  reader: LedgerReader,
   jurisdiction: JurisdictionRecord,
   asOf: string,
   knownAtPosition: number | null,
   invalidAsOf: string | undefined,
 ): SafeHtml {
   const id = jurisdiction.jurisdictionId
-  const answer = stanceAnswer(view, id, asOf, knownAtPosition)
+  const answer = reader.stanceAnswer(id, asOf, knownAtPosition)
   return html`<section aria-labelledby="stance-heading">
 <h2 id="stance-heading">Stance on ${partialDateText(asOf)}</h2>
 <form class="as-of" method="get" action="/ui/jurisdictions/${id}">
@@ -93,15 +86,15 @@ ${dimensions.map((dimension) => {
 }
 
 function chartsSection(
-  view: LedgerView,
+  reader: LedgerReader,
   id: string,
   claims: readonly ClaimView[],
   asOf: string,
   today: string,
   knownAtPosition: number | null,
 ): SafeHtml {
-  const timelines = timelinesAt(view, id, knownAtPosition)
-  const charted = dimensions.filter((dimension) => (timelines.get(dimension)?.entries.length ?? 0) > 0)
+  const timelines = new Map(dimensions.map((dimension) => [dimension, reader.timelinePoints(id, dimension, knownAtPosition)]))
+  const charted = dimensions.filter((dimension) => timelines.get(dimension)!.length > 0)
   const silent = dimensions.filter((dimension) => !charted.includes(dimension))
   const first = claims[0]?.on
   const from = `${(first ?? today).slice(0, 4)}-01-01`
@@ -117,7 +110,7 @@ ${charted.map((dimension) =>
   stepChartFigure({
     dimension,
     values: allowedValues(dimension),
-    points: timelines.get(dimension)!.entries,
+    points: timelines.get(dimension)!,
     from,
     to,
     asOf,
@@ -128,15 +121,15 @@ ${silent.length > 0 && html`<p>No official claim asserts ${silent.map((dimension
 </section>`
 }
 
-function timelineSection(view: LedgerView, claims: readonly ClaimView[]): SafeHtml {
+function timelineSection(reader: LedgerReader, claims: readonly ClaimView[]): SafeHtml {
   return html`<section aria-labelledby="timeline-heading">
 <h2 id="timeline-heading">Timeline of claims</h2>
 <p class="muted">${claims.length} ${claims.length === 1 ? 'claim' : 'claims'} in valid-time order (when it was said or took effect), official and third-party, with corrections applied.</p>
-${claims.length === 0 ? html`<p>Nothing is recorded about this jurisdiction yet.</p>` : html`<ol class="timeline">${claims.map((claim) => html`<li>${claimArticle(view, claim)}</li>`)}</ol>`}
+${claims.length === 0 ? html`<p>Nothing is recorded about this jurisdiction yet.</p>` : html`<ol class="timeline">${claims.map((claim) => html`<li>${claimArticle(reader, claim)}</li>`)}</ol>`}
 </section>`
 }
 
-function claimArticle(view: LedgerView, claim: ClaimView): SafeHtml {
+function claimArticle(reader: LedgerReader, claim: ClaimView): SafeHtml {
   const anchor = `claim-${claim.eventId}`
   const heading = claimHeading(claim.type, claim)
   return html`<article class="claim ${claim.status} ${claim.role}" id="${anchor}" aria-labelledby="${anchor}-title">
@@ -145,13 +138,13 @@ function claimArticle(view: LedgerView, claim: ClaimView): SafeHtml {
 <p class="actor">${actorText(claim.actor)}${claim.role === 'third-party' && html` <span class="muted">— a third party: shown here, never counted in the stance</span>`}</p>
 <div class="claimed">
 <p>${claim.summary}</p>
-${quoteBlock(claim.quote, firstUrl(sourceChain(view, claim.sourceId)))}
+${quoteBlock(claim.quote, firstUrl(sourceChain(reader, claim.sourceId)))}
 </div>
 ${stancesList(claim.stances)}
 <dl class="facts">
 ${claim.dateBasis !== undefined && html`<dt>Date basis</dt><dd>${claim.dateBasis}</dd>`}
 ${claim.policyId !== undefined && html`<dt>Policy</dt><dd><code>${claim.policyId}</code></dd>`}
-<dt>Source</dt><dd>${sourceChainLine(view, claim.sourceId)}</dd>
+<dt>Source</dt><dd>${sourceChainLine(reader, claim.sourceId)}</dd>
 <dt>Recorded</dt><dd>${timestampTime(claim.recordedAt)} by ${claim.recordedBy} <span class="muted">(ledger position ${claim.position})</span></dd>
 </dl>
 ${correctionsBlock(claim.corrections, claim.retraction)}

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type {} from '@fastify/swagger'
 import { CalendarDate, EventId, Slug } from '../../../events/index.js'
-import { correctedClaim, jurisdictionOf, listJurisdictions } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
-import { checkQuote, registeredSource } from '../../ledger/checkQuote.js'
+import { checkQuote } from '../../ledger/checkQuote.js'
 import { locateQuote } from '../../writeModel/locateQuote.js'
 import type { RouteContext } from '../app.js'
 import { problemOf, sendProblem, toLedgerError } from '../problems.js'
@@ -78,7 +77,7 @@ export function pageRoutes(context: RouteContext): FastifyPluginAsync {
         const today = todayUtc(context.clock)
         const { asOf, invalid } = asOfQuery(request, today)
         const knownAtPosition = await knownAtPositionFor(context, undefined)
-        const list = listJurisdictions(context.view(), { asOf, knownAtPosition })
+        const list = context.reader.listJurisdictions({ asOf, knownAtPosition })
         return sendPage(reply, indexPage({ list, today, treeSize: treeSize(), invalidAsOf: invalid }), invalid === undefined ? 200 : 400)
       },
     )
@@ -91,15 +90,15 @@ export function pageRoutes(context: RouteContext): FastifyPluginAsync {
 
         ui.get('/jurisdictions/:id', hidden, async (request, reply) => {
           const { id } = request.params as { id: string }
-          const view = context.view()
-          const jurisdiction = Slug.safeParse(id).success ? jurisdictionOf(view, id) : null
+          const { reader } = context
+          const jurisdiction = Slug.safeParse(id).success ? reader.jurisdictionOf(id) : null
           if (jurisdiction === null) {
             return notFound(reply, 'No such jurisdiction', `No jurisdiction “${id}” is registered in the ledger.`)
           }
           const today = todayUtc(context.clock)
           const { asOf, invalid } = asOfQuery(request, today)
           const knownAtPosition = await knownAtPositionFor(context, undefined)
-          const page = jurisdictionPage({ view, jurisdiction, asOf, today, knownAtPosition, treeSize: treeSize(), invalidAsOf: invalid })
+          const page = jurisdictionPage({ reader, jurisdiction, asOf, today, knownAtPosition, treeSize: treeSize(), invalidAsOf: invalid })
           return sendPage(reply, page, invalid === undefined ? 200 : 400)
         })
 
@@ -110,8 +109,8 @@ export function pageRoutes(context: RouteContext): FastifyPluginAsync {
           }
           const checkpoint = context.log.latest()
           if (checkpoint === undefined) throw new LedgerError('not_ready', 'no checkpoint is signed yet')
-          const view = context.view()
-          const claim = correctedClaim(view, id, checkpoint.treeSize - 1)
+          const { reader } = context
+          const claim = reader.correctedClaim(id, checkpoint.treeSize - 1)
           if (claim === null) {
             const stored = await context.store.eventById(id)
             return stored === undefined || stored.position >= checkpoint.treeSize
@@ -119,10 +118,10 @@ export function pageRoutes(context: RouteContext): FastifyPluginAsync {
               : notFound(reply, 'Not a claim', `Event ${id} is a ${stored.type}, not a claim; its record is at /events/${id}.`)
           }
           const quote = claim.corrected.quote
-          const quoteCheck = quote === undefined ? null : await checkQuote(context.store, claim.corrected.sourceId, quote)
+          const quoteCheck = quote === undefined ? null : checkQuote(reader, claim.corrected.sourceId, quote)
           let archived: ArchivedText | null = null
           if (quote !== undefined && quoteCheck !== null && quoteCheck.checkedAgainst !== null) {
-            const content = (await registeredSource(context.store, quoteCheck.checkedAgainst))?.content
+            const content = reader.sourceContent(quoteCheck.checkedAgainst)
             if (content !== undefined) {
               const location = locateQuote(content, quote)
               archived = {
@@ -135,8 +134,8 @@ export function pageRoutes(context: RouteContext): FastifyPluginAsync {
           const stored = await context.store.eventById(id)
           const page = eventPage({
             claim,
-            jurisdiction: jurisdictionOf(view, claim.jurisdictionId),
-            chain: sourceChain(view, claim.corrected.sourceId),
+            jurisdiction: reader.jurisdictionOf(claim.jurisdictionId),
+            chain: sourceChain(reader, claim.corrected.sourceId),
             quoteCheck,
             archived,
             proof: {

@@ -6,9 +6,8 @@ import { EventId } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
 import type { ProposedEvent } from '../../writeModel/proposedEvent.js'
 import type { StoredEvent } from '../../stores/eventStore.js'
-import { claimStatus } from '../../../projections/claimStatus.js'
 import type { RouteContext } from '../app.js'
-import { WriteRequest, WriteResponse } from '../writeRequest.js'
+import { WriteRequest, WriteResponse } from '../../ledger/writeRequest.js'
 
 function eventView(stored: StoredEvent) {
   return {
@@ -104,7 +103,7 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
           recordedAt: metadata.recordedAt,
           recordedBy: metadata.recordedBy,
           leafHash: stored.leafHash.toString('hex'),
-          ...claimStatus(context.view(), stored.id),
+          ...context.reader.claimStatus(stored.id),
         }
       },
     )

@@ -2,13 +2,6 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { JurisdictionKind, PartialDate, UNKNOWN, allowedValues } from '../../../events/index.js'
-import {
-  designationsOf,
-  historyOf,
-  jurisdictionOf,
-  listJurisdictions,
-  stanceAnswer,
-} from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
 import type { RouteContext } from '../app.js'
 import { todayUtc } from '../readContext.js'
@@ -28,7 +21,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     const Params = JurisdictionIdParams
 
     function registered(id: string) {
-      const jurisdiction = jurisdictionOf(context.view(), id)
+      const jurisdiction = context.reader.jurisdictionOf(id)
       if (jurisdiction === null) throw new LedgerError('not_found', `no jurisdiction ${id}`)
       return jurisdiction
     }
@@ -75,7 +68,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
         context.cache.send(request, reply, async () => {
           const { kind, dimension, value, asOf, knownAt } = request.query
           const knownAtPosition = await knownAtPositionFor(context, knownAt)
-          return listJurisdictions(context.view(), {
+          return context.reader.listJurisdictions({
             kind,
             dimension,
             value,
@@ -99,13 +92,11 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
         context.cache.send(request, reply, async () => {
           const jurisdiction = registered(request.params.id)
           const knownAtPosition = await knownAtPositionFor(context, undefined)
-          const view = context.view()
           const { eventId: _eventId, position: _position, ...fields } = jurisdiction
           return {
             ...fields,
-            designations: designationsOf(view, jurisdiction.jurisdictionId, knownAtPosition),
-            ...stanceAnswer(
-              view,
+            designations: context.reader.designationsOf(jurisdiction.jurisdictionId, knownAtPosition),
+            ...context.reader.stanceAnswer(
               jurisdiction.jurisdictionId,
               todayUtc(context.clock),
               knownAtPosition,
@@ -132,8 +123,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
         context.cache.send(request, reply, async () => {
           const jurisdiction = registered(request.params.id)
           const knownAtPosition = await knownAtPositionFor(context, request.query.knownAt)
-          return stanceAnswer(
-            context.view(),
+          return context.reader.stanceAnswer(
             jurisdiction.jurisdictionId,
             request.query.asOf ?? todayUtc(context.clock),
             knownAtPosition,
@@ -163,7 +153,7 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
           const jurisdiction = registered(request.params.id)
           const { dimension, from, to, knownAt } = request.query
           const knownAtPosition = await knownAtPositionFor(context, knownAt)
-          return historyOf(context.view(), jurisdiction.jurisdictionId, {
+          return context.reader.historyOf(jurisdiction.jurisdictionId, {
             dimension,
             from,
             to,

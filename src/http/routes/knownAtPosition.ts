@@ -1,4 +1,3 @@
-import { appliedSize, resolveKnownAt } from '../../../projections/index.js'
 import type { RouteContext } from '../app.js'
 import { checkKnownPosition, type KnownAt } from '../readContext.js'
 
@@ -7,9 +6,8 @@ export async function knownAtPositionFor(
   context: RouteContext,
   knownAt: KnownAt | undefined,
 ): Promise<number | null> {
-  const view = context.view()
   if (knownAt !== undefined && 'position' in knownAt) {
-    await checkKnownPosition(knownAt.position, appliedSize(view), () => context.store.head())
+    await checkKnownPosition(knownAt.position, context.runner.size, () => context.store.head())
   }
-  return resolveKnownAt(view, knownAt)
+  return context.reader.resolveKnownAt(knownAt)
 }

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Readable } from 'node:stream'
 import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
-import { correctedClaim, sourceOf } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
 import { checkQuote } from '../../ledger/checkQuote.js'
 import type { RouteContext } from '../app.js'
@@ -165,8 +164,8 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
       },
       async (request) => {
         const checkpoint = latest()
-        const view = context.view()
-        const claim = correctedClaim(view, request.params.id, checkpoint.treeSize - 1)
+        const { reader } = context
+        const claim = reader.correctedClaim(request.params.id, checkpoint.treeSize - 1)
         if (claim === null) {
           await positionOf(request.params.id)
           throw new LedgerError(
@@ -181,7 +180,7 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
           id !== undefined && !seen.has(id);
         ) {
           seen.add(id)
-          const source = sourceOf(view, id)
+          const source = reader.sourceOf(id)
           if (source === null) break
           via.push({
             sourceId: source.sourceId,
@@ -199,7 +198,7 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
         const quoteCheck =
           quote === undefined
             ? null
-            : await checkQuote(context.store, claim.corrected.sourceId, quote)
+            : checkQuote(reader, claim.corrected.sourceId, quote)
         const stored = await context.store.eventById(claim.eventId)
         return {
           eventId: claim.eventId,

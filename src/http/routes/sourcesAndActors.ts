@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { Slug, sourceStream } from '../../../events/index.js'
-import { actorView, claimsCitingSource, sourceOf } from '../../../projections/index.js'
+import { Slug } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
 import type { RouteContext } from '../app.js'
 
@@ -25,19 +24,14 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
       },
       async (request, reply) =>
         context.cache.send(request, reply, async () => {
-          const view = context.view()
-          const source = sourceOf(view, request.params.id)
+          const { reader } = context
+          const source = reader.sourceOf(request.params.id)
           if (source === null) throw new LedgerError('not_found', `no source ${request.params.id}`)
-          let content: string | undefined
-          if (request.query.content === 'true') {
-            // archived texts stay in the store, not in memory
-            const [registration] = await context.store.readStream(sourceStream(request.params.id))
-            content = (registration?.data as { content?: string } | undefined)?.content
-          }
+          const content = request.query.content === 'true' ? reader.sourceContent(request.params.id) : undefined
           return {
             ...source,
             ...(content === undefined ? {} : { content }),
-            claims: claimsCitingSource(view, request.params.id),
+            claims: reader.claimsCitingSource(request.params.id),
           }
         }),
     )
@@ -54,7 +48,7 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
       },
       async (request, reply) =>
         context.cache.send(request, reply, async () => {
-          const actor = actorView(context.view(), request.params.id)
+          const actor = context.reader.actorView(request.params.id)
           if (actor === null) throw new LedgerError('not_found', `no actor ${request.params.id}`)
           return actor
         }),

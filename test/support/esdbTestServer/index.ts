@@ -88,6 +88,8 @@ export interface EsdbTestServer {
    * filtered`, `Streams.Read stream count`: which paths a client actually took.
    */
   readonly rpcCounts: ReadonlyMap<string, number>
+  /** How many events the Read RPCs (reads and subscriptions) have sent, by stream: what clients read. */
+  readonly eventsSent: ReadonlyMap<string, number>
   stop(): Promise<void>
 }
 
@@ -124,11 +126,15 @@ export async function startEsdbTestServer(
   const count = (rpc: string): void => {
     rpcCounts.set(rpc, (rpcCounts.get(rpc) ?? 0) + 1)
   }
+  const eventsSent = new Map<string, number>()
+  const sent = (stream: string): void => {
+    eventsSent.set(stream, (eventsSent.get(stream) ?? 0) + 1)
+  }
 
   const listen = async (): Promise<void> => {
     const next = new grpc.Server()
     next.addService(serverFeaturesGrpc.ServerFeaturesService, serverFeatures(settings, count))
-    next.addService(streamsGrpc.StreamsService, streams(log, settings, calls, count))
+    next.addService(streamsGrpc.StreamsService, streams(log, settings, calls, count, sent))
     port = await bind(next, port)
     server = next
   }
@@ -155,6 +161,7 @@ export async function startEsdbTestServer(
     },
     appendSystemEvent,
     rpcCounts,
+    eventsSent,
     async stop() {
       shutdown()
     },
@@ -234,11 +241,12 @@ function streams(
   settings: StreamsSettings,
   calls: Set<() => void>,
   count: (rpc: string) => void,
+  sent: (stream: string) => void,
 ): grpc.UntypedServiceImplementation {
   const read: grpc.handleServerStreamingCall<ReadReq, ReadResp> = (call) => {
     count(readKind(call.request))
     try {
-      handleRead(log, settings, calls, call)
+      handleRead(log, settings, calls, call, sent)
     } catch (error) {
       call.emit('error', toServiceError(error))
     }
@@ -634,6 +642,7 @@ function handleRead(
   settings: StreamsSettings,
   calls: Set<() => void>,
   call: grpc.ServerWritableStream<ReadReq, ReadResp>,
+  sent: (stream: string) => void,
 ): void {
   const options = call.request.getOptions()
   if (options === undefined) throw new RpcError(grpc.status.INVALID_ARGUMENT, 'options missing')
@@ -651,7 +660,10 @@ function handleRead(
     throw new RpcError(grpc.status.INVALID_ARGUMENT, 'filters apply to $all only')
   }
   const writer = new ResponseWriter(call, calls)
-  const event = (record: LogRecord): ReadResp => eventResponse(record, structured)
+  const event = (record: LogRecord): ReadResp => {
+    sent(record.stream)
+    return eventResponse(record, structured)
+  }
 
   if (onStream) {
     const streamOptions = options.getStream()!

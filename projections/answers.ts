@@ -1,0 +1,88 @@
+import type { Actor, Stance } from '../events/index.js'
+import type { ClaimView } from './claimView.js'
+import type { DimensionStance } from './dimensionStance.js'
+import type { ClaimStatus } from './records.js'
+
+/** The shapes of the read answers, as the API serialises them (field order included). */
+
+/** `knownAt` as the API parsed it: a position, or an instant in epoch milliseconds. */
+export type KnownAt = { position: number } | { timestamp: number }
+
+export interface StanceAnswer {
+  jurisdictionId: string
+  asOf: string
+  knownAtPosition: number | null
+  /** Every dimension of the taxonomy. */
+  stance: Record<string, DimensionStance>
+}
+
+export interface JurisdictionListQuery {
+  kind?: string
+  /** Filters only together with `value`: the jurisdictions whose `dimension` is `value` on `asOf`. */
+  dimension?: string
+  value?: string
+  asOf: string
+  knownAtPosition: number | null
+}
+
+export interface JurisdictionSummary {
+  jurisdictionId: string
+  name: string
+  kind: string
+  ocdId: string
+  stance: Record<string, string>
+}
+
+export interface JurisdictionList {
+  asOf: string
+  knownAtPosition: number | null
+  jurisdictions: JurisdictionSummary[]
+}
+
+export interface HistoryQuery {
+  /** Only claims asserting this dimension (after correction). */
+  dimension?: string
+  /** Partial dates, inclusive: a claim matches when its `on` period overlaps `from`..`to`. */
+  from?: string
+  to?: string
+  knownAtPosition: number | null
+}
+
+export interface History {
+  jurisdictionId: string
+  knownAtPosition: number | null
+  claims: ClaimView[]
+}
+
+export interface Designation {
+  eventId: string
+  actor: Actor
+  on: string
+  stances: Stance[]
+  sourceId: string
+}
+
+export interface ActorView {
+  actorId: string
+  /** The latest name seen in ledger order. */
+  name: string
+  /** The latest office seen in ledger order; a mention without one does not erase it. */
+  office?: string
+  /** Claims by the actor as recorded or after a correction, as known now, in position order. */
+  claims: ClaimView[]
+}
+
+export interface ClaimStatusView {
+  status: ClaimStatus
+  correctedBy: string[]
+  retractedBy: string | null
+}
+
+/** One counted claim of a dimension's timeline, in valid-time order: what a step chart draws. */
+export interface TimelinePoint {
+  claimId: string
+  on: string
+  /** The first day of `on`, YYYY-MM-DD. */
+  start: string
+  value: string
+}

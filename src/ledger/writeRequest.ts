@@ -1,0 +1,105 @@
+import { z } from 'zod'
+import { EventId, eventDataSchemas, eventTypes, streamOf, type LedgerEvent } from '../../events/index.js'
+import { LedgerError } from '../errors.js'
+import { canonicalJson, NotCanonicalisable } from '../log/canonicalJson.js'
+import type { ProposedEvent } from '../writeModel/proposedEvent.js'
+
+/**
+ * The write contract: what a request carries (the body of `POST /events`, the event lines of
+ * `import`), and what recording it answers. 1 to 1 000 events, each validated whole before anything
+ * is written.
+ */
+export const ExpectedRevisionSchema = z.union([z.literal('no_stream'), z.literal('any'), z.number().int().min(0)])
+
+export const WriteItem = z.discriminatedUnion(
+  'type',
+  eventTypes.map((type) =>
+    z.strictObject({
+      id: EventId.optional(),
+      type: z.literal(type),
+      data: eventDataSchemas[type],
+      expectedRevision: ExpectedRevisionSchema.optional(),
+    }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+)
+
+export const MAX_EVENTS_PER_REQUEST = 1_000
+
+export const WriteRequest = z
+  .strictObject({
+    events: z.array(WriteItem).min(1, 'send at least one event').max(MAX_EVENTS_PER_REQUEST, `at most ${MAX_EVENTS_PER_REQUEST} events a request`),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Map<string, number>()
+    const streams = new Set<string>()
+    body.events.forEach((event, index) => {
+      const { id, expectedRevision } = event as { id?: string; expectedRevision?: unknown }
+      const stream = streamOf(event as LedgerEvent)
+      // judged on the request as sent, before idempotent duplicates are set aside
+      if (expectedRevision !== undefined && streams.has(stream)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', index, 'expectedRevision'],
+          message: `expectedRevision may stand only on the first event of ${stream} in the request`,
+        })
+      }
+      streams.add(stream)
+      if (id === undefined) return
+      const first = seen.get(id)
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['events', index, 'id'], message: `the same id as events[${first}]` })
+      }
+      seen.set(id, index)
+    })
+  })
+
+export const WriteResponse = z.object({
+  events: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      stream: z.string(),
+      revision: z.number(),
+      position: z.number(),
+      recordedAt: z.string(),
+    }),
+  ),
+})
+
+export interface RecordedResult {
+  id: string
+  type: string
+  stream: string
+  revision: number
+  position: number
+  recordedAt: string
+}
+
+export interface RecordOutcome {
+  /** True when every event was already recorded (an idempotent retry): nothing was written. */
+  allDuplicates: boolean
+  /** How many of the events this call wrote (the rest were already recorded). */
+  written: number
+  events: RecordedResult[]
+}
+
+export interface RecordContext {
+  recordedBy: string
+  correlationId?: string
+}
+
+/** A proposed event with its data in RFC 8785 canonical form, made once: its entry is built from it. */
+export type CheckedEvent = ProposedEvent & { canonicalData: string }
+
+/** Canonicalises each event's data once; strings with lone surrogates cannot be, and are a 400. */
+export function checkEvents(events: readonly ProposedEvent[]): CheckedEvent[] {
+  return events.map((event, index) => {
+    try {
+      return { ...event, canonicalData: canonicalJson(event.data) }
+    } catch (error) {
+      if (!(error instanceof NotCanonicalisable)) throw error
+      const path = `/events/${index}/data${error.path}`
+      throw new LedgerError('invalid_string', `${path}: ${error.message}`, { errors: [{ path, message: error.message }] })
+    }
+  })
+}

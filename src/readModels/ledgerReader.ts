@@ -1,0 +1,358 @@
+import type Database from 'better-sqlite3'
+import { dimensions, endOf, startOf, UNKNOWN } from '../../events/index.js'
+import {
+  asOfKey,
+  claimView,
+  correctedClaim,
+  dayNumber,
+  dimensionStance,
+  uncertainKeys,
+  type ActorView,
+  type ClaimAt,
+  type ClaimStatus,
+  type ClaimStatusView,
+  type ClaimView,
+  type CorrectedClaim,
+  type CorrectionRecord,
+  type Designation,
+  type DimensionStance,
+  type History,
+  type HistoryQuery,
+  type JurisdictionList,
+  type JurisdictionListQuery,
+  type JurisdictionRecord,
+  type JurisdictionSummary,
+  type KnownAt,
+  type RetractionRecord,
+  type RunEntry,
+  type SourceRecord,
+  type StanceAnswer,
+  type TimelinePoint,
+} from '../../projections/index.js'
+import { claimRecordOf, versionData } from './tables.js'
+
+/**
+ * The read side: every query the API, the pages and the CLI ask of the read models, answered from
+ * their SQLite indexes. A stance at (asOf, knownAt) is a walk back in valid time from asOf over the
+ * entries valid at knownAt in record time: an index seek, then the run of the winning value.
+ *
+ * "Known at K" is the position K: a version or timeline entry is valid at K when it was opened at or
+ * before K and not closed by then. Queries as known now use partial indexes over the open rows only.
+ */
+
+/** Larger than any position: an open row's end. */
+const OPEN = Number.MAX_SAFE_INTEGER
+
+interface ClaimRowWithVersion {
+  position: number
+  claim_id: string
+  type: ClaimAt['record']['type']
+  jurisdiction_id: string
+  stream: string
+  revision: number
+  recorded_at: string
+  recorded_by: string
+  recorded: string
+  retraction_position: number | null
+  retraction: string | null
+  status: ClaimStatus
+  corrections: number
+  data: string | null
+}
+
+const claimColumns = `c.position, c.claim_id, c.type, c.jurisdiction_id, c.stream, c.revision, c.recorded_at,
+  c.recorded_by, c.recorded, c.retraction_position, c.retraction, v.status, v.corrections, v.data`
+
+/** Valid in record time at :k. */
+const validAt = (alias: string) => `${alias}.from_position <= :k AND coalesce(${alias}.to_position, ${OPEN}) > :k`
+
+export class LedgerReader {
+  private readonly statements
+
+  constructor(
+    readonly db: Database.Database,
+    /** How many positions the read models have folded. */
+    readonly size: () => number,
+  ) {
+    const run = (current: boolean) =>
+      db.prepare<{ j: string; d: string; key: number; k: number }, { claimId: string; value: string; on: string; sourceId: string; policy: number }>(
+        `SELECT c.claim_id AS claimId, t.value, t.on_date AS "on", t.source_id AS sourceId, t.policy
+         FROM rm_timeline t ${current ? 'INDEXED BY rm_timeline_current' : ''} JOIN rm_claims c ON c.position = t.claim_position
+         WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.key <= :key AND t.counted = 1
+           AND ${current ? 't.to_position IS NULL AND :k >= 0' : validAt('t')}
+         ORDER BY t.key DESC, t.claim_position DESC`,
+      )
+    const value = (current: boolean) =>
+      db
+        .prepare<{ j: string; d: string; key: number; k: number }, string>(
+          `SELECT t.value FROM rm_timeline t ${current ? 'INDEXED BY rm_timeline_current' : ''}
+           WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.key <= :key AND t.counted = 1
+             AND ${current ? 't.to_position IS NULL AND :k >= 0' : validAt('t')}
+           ORDER BY t.key DESC, t.claim_position DESC LIMIT 1`,
+        )
+        .pluck()
+    const entryAt = (current: boolean) =>
+      db
+        .prepare<{ j: string; d: string; key: number; k: number }, number>(
+          `SELECT 1 FROM rm_timeline t ${current ? 'INDEXED BY rm_timeline_current' : ''}
+           WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.key = :key AND t.counted = 1
+             AND ${current ? 't.to_position IS NULL AND :k >= 0' : validAt('t')} LIMIT 1`,
+        )
+        .pluck()
+    this.statements = {
+      run: { current: run(true), past: run(false) },
+      value: { current: value(true), past: value(false) },
+      entryAt: { current: entryAt(true), past: entryAt(false) },
+      points: db.prepare<{ j: string; d: string; k: number }, { claimId: string; on: string; value: string }>(
+        `SELECT c.claim_id AS claimId, t.on_date AS "on", t.value FROM rm_timeline t JOIN rm_claims c ON c.position = t.claim_position
+         WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.counted = 1 AND ${validAt('t')}
+         ORDER BY t.key, t.claim_position`,
+      ),
+      riseAfter: db
+        .prepare<[number], number>('SELECT position FROM rm_record_time WHERE max_ms > ? ORDER BY max_ms LIMIT 1')
+        .pluck(),
+      jurisdiction: db.prepare<[string], string>('SELECT record FROM rm_jurisdictions WHERE jurisdiction_id = ?').pluck(),
+      jurisdictions: db
+        .prepare<{ k: number; kind: string | null }, string>(
+          `SELECT record FROM rm_jurisdictions WHERE position <= :k AND (:kind IS NULL OR kind = :kind)
+           ORDER BY jurisdiction_id`,
+        )
+        .pluck(),
+      source: db.prepare<[string], string>('SELECT record FROM rm_sources WHERE source_id = ?').pluck(),
+      sourceContent: db.prepare<[string], string | null>('SELECT content FROM rm_sources WHERE source_id = ?').pluck(),
+      history: db.prepare<{ j: string; k: number; lo: number; hi: number; fromStart: string }, ClaimRowWithVersion>(
+        `SELECT ${claimColumns} FROM rm_claim_versions v INDEXED BY rm_claim_versions_by_time
+         JOIN rm_claims c ON c.position = v.claim_position
+         WHERE v.jurisdiction_id = :j AND v.key BETWEEN :lo AND :hi AND ${validAt('v')} AND v.on_end >= :fromStart
+         ORDER BY v.key, v.claim_position`,
+      ),
+      historyOfDimension: db.prepare<{ j: string; d: string; k: number; lo: number; hi: number; fromStart: string }, ClaimRowWithVersion>(
+        `SELECT ${claimColumns} FROM rm_timeline t
+         JOIN rm_claim_versions v ON v.claim_position = t.claim_position AND v.from_position = t.from_position
+         JOIN rm_claims c ON c.position = t.claim_position
+         WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.key BETWEEN :lo AND :hi AND ${validAt('t')}
+           AND v.on_end >= :fromStart
+         ORDER BY t.key, t.claim_position`,
+      ),
+      designations: {
+        current: db.prepare<{ j: string }, ClaimRowWithVersion>(
+          `SELECT ${claimColumns} FROM rm_claim_versions v INDEXED BY rm_claim_versions_designations
+           JOIN rm_claims c ON c.position = v.claim_position
+           WHERE v.jurisdiction_id = :j AND v.third_party = 1 AND v.status <> 'retracted' AND v.to_position IS NULL
+           ORDER BY v.key, v.claim_position`,
+        ),
+        past: db.prepare<{ j: string; k: number }, ClaimRowWithVersion>(
+          `SELECT ${claimColumns} FROM rm_claim_versions v INDEXED BY rm_claim_versions_by_time
+           JOIN rm_claims c ON c.position = v.claim_position
+           WHERE v.jurisdiction_id = :j AND v.third_party = 1 AND v.status <> 'retracted' AND ${validAt('v')}
+           ORDER BY v.key, v.claim_position`,
+        ),
+      },
+      claimNow: db.prepare<[string], ClaimRowWithVersion>(
+        `SELECT ${claimColumns} FROM rm_claims c
+         JOIN rm_claim_versions v ON v.claim_position = c.position AND v.to_position IS NULL
+         WHERE c.claim_id = ?`,
+      ),
+      claimAt: db.prepare<{ id: string; k: number }, ClaimRowWithVersion>(
+        `SELECT ${claimColumns} FROM rm_claims c
+         JOIN rm_claim_versions v ON v.claim_position = c.position AND ${validAt('v')}
+         WHERE c.claim_id = :id`,
+      ),
+      claimByPositionNow: db.prepare<[number], ClaimRowWithVersion>(
+        `SELECT ${claimColumns} FROM rm_claims c
+         JOIN rm_claim_versions v ON v.claim_position = c.position AND v.to_position IS NULL
+         WHERE c.position = ?`,
+      ),
+      corrections: db
+        .prepare<[number, number], string>(
+          'SELECT correction FROM rm_claim_corrections WHERE claim_position = ? AND position <= ? ORDER BY position',
+        )
+        .pluck(),
+      sourceClaims: db
+        .prepare<[string], number>('SELECT claim_position FROM rm_source_claims WHERE source_id = ? ORDER BY claim_position')
+        .pluck(),
+      actor: db.prepare<[string], { name: string; office: string | null }>('SELECT name, office FROM rm_actors WHERE actor_id = ?'),
+      actorClaims: db
+        .prepare<[string], number>('SELECT claim_position FROM rm_actor_claims WHERE actor_id = ? ORDER BY claim_position')
+        .pluck(),
+    }
+  }
+
+  /** The latest position, null on an empty ledger. */
+  private latest(): number | null {
+    const size = this.size()
+    return size > 0 ? size - 1 : null
+  }
+
+  /** Whether "known at k" is everything folded: the open rows answer. */
+  private isNow(k: number): boolean {
+    return k >= this.size() - 1
+  }
+
+  /**
+   * The highest position a query considers, or null when it considers nothing. A position is taken as
+   * given (the caller compares it with `size` first); a timestamp selects the longest prefix of the
+   * ledger whose `recordedAt` are all at or before it; no `knownAt` means everything folded.
+   */
+  resolveKnownAt(knownAt: KnownAt | undefined): number | null {
+    if (knownAt === undefined) return this.latest()
+    if ('position' in knownAt) return knownAt.position
+    const rise = this.statements.riseAfter.get(knownAt.timestamp)
+    if (rise === undefined) return this.latest()
+    return rise > 0 ? rise - 1 : null
+  }
+
+  jurisdictionOf(jurisdictionId: string): JurisdictionRecord | null {
+    const record = this.statements.jurisdiction.get(jurisdictionId)
+    return record === undefined ? null : (JSON.parse(record) as JurisdictionRecord)
+  }
+
+  sourceOf(sourceId: string): SourceRecord | null {
+    const record = this.statements.source.get(sourceId)
+    return record === undefined ? null : (JSON.parse(record) as SourceRecord)
+  }
+
+  /** The archived text of a source, undefined when it has none (or is not registered). */
+  sourceContent(sourceId: string): string | undefined {
+    return this.statements.sourceContent.get(sourceId) ?? undefined
+  }
+
+  private runOf(jurisdictionId: string, dimension: string, asOf: string, k: number): DimensionStance {
+    const now = this.isNow(k)
+    const params = { j: jurisdictionId, d: dimension, key: asOfKey(asOf), k }
+    const rows = (now ? this.statements.run.current : this.statements.run.past).iterate(params)
+    const entryAt = now ? this.statements.entryAt.current : this.statements.entryAt.past
+    return dimensionStance(runEntries(rows), () =>
+      uncertainKeys(asOf).some((key) => entryAt.get({ ...params, key }) !== undefined),
+    )
+  }
+
+  /** The stance of a jurisdiction on `asOf` (YYYY-MM-DD) as known at a position (DESIGN, "Stance semantics"). */
+  stanceAnswer(jurisdictionId: string, asOf: string, knownAtPosition: number | null): StanceAnswer {
+    const stance: Record<string, DimensionStance> = {}
+    for (const dimension of dimensions) {
+      stance[dimension] =
+        knownAtPosition === null ? dimensionStance([], () => false) : this.runOf(jurisdictionId, dimension, asOf, knownAtPosition)
+    }
+    return { jurisdictionId, asOf, knownAtPosition, stance }
+  }
+
+  /** Just the value of one dimension on `asOf` as known at a position: what lists and filters need. */
+  stanceValue(jurisdictionId: string, dimension: string, asOf: string, knownAtPosition: number | null): string {
+    if (knownAtPosition === null) return UNKNOWN
+    const statement = this.isNow(knownAtPosition) ? this.statements.value.current : this.statements.value.past
+    return statement.get({ j: jurisdictionId, d: dimension, key: asOfKey(asOf), k: knownAtPosition }) ?? UNKNOWN
+  }
+
+  /** The counted claims of a dimension's timeline as known at a position, in valid-time order. */
+  timelinePoints(jurisdictionId: string, dimension: string, knownAtPosition: number | null): TimelinePoint[] {
+    if (knownAtPosition === null) return []
+    return this.statements.points
+      .all({ j: jurisdictionId, d: dimension, k: knownAtPosition })
+      .map((row) => ({ claimId: row.claimId, on: row.on, start: startOf(row.on), value: row.value }))
+  }
+
+  /** The jurisdictions registered at `knownAtPosition`, each with its value per dimension on `asOf`. */
+  listJurisdictions(query: JurisdictionListQuery): JurisdictionList {
+    const { kind, dimension, value, asOf, knownAtPosition } = query
+    const jurisdictions: JurisdictionSummary[] = []
+    if (knownAtPosition !== null) {
+      for (const text of this.statements.jurisdictions.all({ k: knownAtPosition, kind: kind ?? null })) {
+        const jurisdiction = JSON.parse(text) as JurisdictionRecord
+        const id = jurisdiction.jurisdictionId
+        if (dimension !== undefined && value !== undefined && this.stanceValue(id, dimension, asOf, knownAtPosition) !== value) continue
+        const stance: Record<string, string> = {}
+        for (const name of dimensions) stance[name] = this.stanceValue(id, name, asOf, knownAtPosition)
+        jurisdictions.push({ jurisdictionId: id, name: jurisdiction.name, kind: jurisdiction.kind, ocdId: jurisdiction.ocdId, stance })
+      }
+    }
+    return { asOf, knownAtPosition, jurisdictions }
+  }
+
+  private claimAt(row: ClaimRowWithVersion, k: number): ClaimAt {
+    const record = claimRecordOf(row)
+    const corrections =
+      row.corrections === 0
+        ? []
+        : this.statements.corrections.all(row.position, k).map((text) => JSON.parse(text) as CorrectionRecord)
+    const retraction =
+      row.retraction_position !== null && row.retraction_position <= k ? (JSON.parse(row.retraction!) as RetractionRecord) : null
+    return { record, data: versionData(record, row.data), status: row.status, corrections, retraction }
+  }
+
+  /** Every claim of a jurisdiction known at a position, official or not, in valid-time order. */
+  historyOf(jurisdictionId: string, query: HistoryQuery): History {
+    const { dimension, from, to, knownAtPosition } = query
+    if (knownAtPosition === null) return { jurisdictionId, knownAtPosition, claims: [] }
+    const params = {
+      j: jurisdictionId,
+      k: knownAtPosition,
+      // a period is at most a year long: one ending on or after `from` starts at most 366 days before it
+      lo: from === undefined ? Number.MIN_SAFE_INTEGER : (dayNumber(startOf(from)) - 366) * 4,
+      hi: to === undefined ? Number.MAX_SAFE_INTEGER : asOfKey(endOf(to)),
+      fromStart: from === undefined ? '' : startOf(from),
+    }
+    const rows =
+      dimension === undefined
+        ? this.statements.history.all(params)
+        : this.statements.historyOfDimension.all({ ...params, d: dimension })
+    return { jurisdictionId, knownAtPosition, claims: rows.map((row) => claimView(this.claimAt(row, knownAtPosition))) }
+  }
+
+  /** The active third-party claims about a jurisdiction known at a position, corrected, in valid-time order. */
+  designationsOf(jurisdictionId: string, knownAtPosition: number | null): Designation[] {
+    if (knownAtPosition === null) return []
+    const rows = this.isNow(knownAtPosition)
+      ? this.statements.designations.current.all({ j: jurisdictionId })
+      : this.statements.designations.past.all({ j: jurisdictionId, k: knownAtPosition })
+    return rows.map((row) => {
+      const data = versionData(claimRecordOf(row), row.data)
+      return { eventId: row.claim_id, actor: data.actor, on: data.on, stances: data.stances, sourceId: data.sourceId }
+    })
+  }
+
+  /** Claims by position as known now, in position order. */
+  private latestClaimViews(positions: readonly number[]): ClaimView[] {
+    const latest = this.latest() ?? -1
+    return positions.map((position) => claimView(this.claimAt(this.statements.claimByPositionNow.get(position)!, latest)))
+  }
+
+  /** Every claim citing a source, as recorded or after a correction, as known now, in position order. */
+  claimsCitingSource(sourceId: string): ClaimView[] {
+    return this.latestClaimViews(this.statements.sourceClaims.all(sourceId))
+  }
+
+  actorView(actorId: string): ActorView | null {
+    const actor = this.statements.actor.get(actorId)
+    if (actor === undefined) return null
+    return {
+      actorId,
+      name: actor.name,
+      ...(actor.office !== null && { office: actor.office }),
+      claims: this.latestClaimViews(this.statements.actorClaims.all(actorId)),
+    }
+  }
+
+  /** A claim's status as known now, for `GET /events/:id`; null when the event is not a claim. */
+  claimStatus(eventId: string): ClaimStatusView | null {
+    const row = this.statements.claimNow.get(eventId)
+    if (row === undefined) return null
+    const claim = this.claimAt(row, this.latest() ?? -1)
+    return {
+      status: claim.status,
+      correctedBy: claim.corrections.map((correction) => correction.eventId),
+      retractedBy: claim.retraction?.eventId ?? null,
+    }
+  }
+
+  /** A claim as recorded and as corrected, as known at a position; null when it is not a claim known then. */
+  correctedClaim(eventId: string, knownAtPosition: number | null): CorrectedClaim | null {
+    if (knownAtPosition === null) return null
+    const row = this.statements.claimAt.get({ id: eventId, k: knownAtPosition })
+    return row === undefined ? null : correctedClaim(this.claimAt(row, knownAtPosition))
+  }
+}
+
+function* runEntries(rows: Iterable<{ claimId: string; value: string; on: string; sourceId: string; policy: number }>): Generator<RunEntry> {
+  for (const row of rows) yield { claimId: row.claimId, value: row.value, on: row.on, sourceId: row.sourceId, policy: row.policy === 1 }
+}

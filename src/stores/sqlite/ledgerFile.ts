@@ -1,0 +1,118 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+/**
+ * The ledger's SQLite file: the log (events, checkpoints) and, beside it, the read models and the
+ * Merkle tree's nodes. The same layout serves the embedded store, where the file is the ledger, and an
+ * EventStoreDB replica, where it is the replica's copy (LEDGER_READ_MODELS).
+ *
+ * `PRAGMA user_version` says which layout a file has: 0 is a file from before the read models were
+ * kept in it (its log is read as it is and the read models are built beside it), a number above
+ * FILE_VERSION was written by a newer build and is refused before anything is written to it.
+ */
+export const FILE_VERSION = 1
+
+const logSchema = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY,
+  id        TEXT    NOT NULL UNIQUE,
+  stream    TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  entry     TEXT    NOT NULL,
+  leaf_hash BLOB    NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  tree_size INTEGER PRIMARY KEY,
+  root_hash BLOB    NOT NULL,
+  note      TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS events_are_immutable BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_are_immutable BEFORE UPDATE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
+`
+
+export class StoreDurabilityError extends Error {
+  readonly code = 'store_durability'
+}
+
+/** A file this build must not open: written by a newer one, or not a ledger at all. */
+export class ForeignStoreFile extends Error {
+  readonly code = 'foreign_store_file'
+}
+
+export interface LedgerFileOptions {
+  /** A file path, or `:memory:`. */
+  path: string
+  readonly?: boolean
+}
+
+export function openLedgerFile(options: LedgerFileOptions): Database.Database {
+  const inMemory = options.path === ':memory:'
+  const readonly = options.readonly ?? false
+  if (!inMemory && !readonly) mkdirSync(dirname(options.path), { recursive: true })
+  const db = new Database(options.path, { readonly, fileMustExist: readonly })
+  try {
+    db.pragma('busy_timeout = 5000')
+    checkLayout(db, options.path)
+    if (!readonly) {
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = FULL')
+      db.transaction(() => {
+        db.exec(logSchema)
+        db.pragma(`user_version = ${FILE_VERSION}`)
+      }).immediate()
+    }
+    if (!inMemory) {
+      const problem = durabilityProblem(durabilitySettings(db), readonly)
+      if (problem !== undefined) throw new StoreDurabilityError(problem)
+    }
+    return db
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+/** Refuses, before anything is written, a file of a newer layout or one that holds something else. */
+function checkLayout(db: Database.Database, path: string): void {
+  const version = Number(db.pragma('user_version', { simple: true }))
+  if (version > FILE_VERSION) {
+    throw new ForeignStoreFile(
+      `${path} was written by a newer policy-ledger (file layout ${version}; this build reads up to ${FILE_VERSION}): run that version, or restore a backup made by this one`,
+    )
+  }
+  const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()
+  if (tables.length > 0 && !tables.includes('events')) {
+    throw new ForeignStoreFile(
+      `${path} is a SQLite database but not a policy-ledger store (it has no events table): point LEDGER_STORE at the ledger's file, or at a new path to start an empty ledger`,
+    )
+  }
+}
+
+export function durabilitySettings(db: Database.Database): { journalMode: string; synchronous: number } {
+  return {
+    journalMode: String(db.pragma('journal_mode', { simple: true })),
+    synchronous: Number(db.pragma('synchronous', { simple: true })),
+  }
+}
+
+/** An acknowledged write must survive a crash: refuse to run on settings that could lose one. */
+export function durabilityProblem(
+  settings: { journalMode: string; synchronous: number },
+  readonly: boolean,
+): string | undefined {
+  if (settings.journalMode !== 'wal') return `journal_mode is ${settings.journalMode}, expected wal`
+  if (!readonly && settings.synchronous !== 2) {
+    return `synchronous is ${settings.synchronous}, expected 2 (FULL): a crash could lose acknowledged writes`
+  }
+  return undefined
+}
