@@ -6,9 +6,10 @@ import { exportEntries } from './exportEntries.js'
 import { importFile } from './importFile.js'
 import { verifyCommand } from './verifyCommand.js'
 import { stanceCommand } from './stanceCommand.js'
+import { rebuildCommand } from './rebuildCommand.js'
 
 /**
- * `policy-ledger <command>`: serve, import, export, verify, stance. Every command reads its
+ * `policy-ledger <command>`: serve, import, export, verify, stance, rebuild. Every command reads its
  * configuration from the environment (LEDGER_STORE and the rest) and opens the store directly.
  */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -55,6 +56,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .option('--key <vkey>', 'with --entries: the verifier key to check the checkpoint signature with (default: its publicKey)')
     .action(async (options: { entries?: string; checkpoint?: string; key?: string }) => {
       exitCode = await verifyCommand(options, config)
+    })
+
+  program
+    .command('rebuild')
+    .description('drop read models (all by default) and fold the log into them again; the service must be stopped')
+    .argument('[read-models...]', 'which ones, by name (jurisdictions, sources, claims, recordTime, merkle)')
+    .action(async (names: string[]) => {
+      exitCode = await rebuildCommand(names, config())
     })
 
   program

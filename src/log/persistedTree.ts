@@ -53,8 +53,10 @@ class SqliteNodes implements NodeStore {
   }
 }
 
+export const TREE_READ_MODEL = 'merkle'
+
 export class PersistedTree implements LocalReadModel {
-  readonly name = 'merkle'
+  readonly name = TREE_READ_MODEL
   readonly version = 1
   readonly schema = { tables: ['merkle_nodes'], ddl }
   private current: MerkleTree

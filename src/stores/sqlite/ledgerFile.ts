@@ -13,6 +13,9 @@ import { dirname } from 'node:path'
  */
 export const FILE_VERSION = 1
 
+/** The page cache of a connection, KiB. */
+const CACHE_KIB = 64 * 1024
+
 const logSchema = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY,
@@ -62,6 +65,9 @@ export function openLedgerFile(options: LedgerFileOptions): Database.Database {
   const db = new Database(options.path, { readonly, fileMustExist: readonly })
   try {
     db.pragma('busy_timeout = 5000')
+    // the read models' indexes are written in valid-time and id order, not in insertion order: a page
+    // cache this size (bounded, whatever the ledger's size) keeps a commit's pages in memory
+    db.pragma(`cache_size = -${CACHE_KIB}`)
     checkLayout(db, options.path)
     if (!readonly) {
       db.pragma('journal_mode = WAL')
