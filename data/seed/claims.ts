@@ -7,8 +7,11 @@ import type { LedgerEvent } from '../../events/index.js'
  * The article source's `content` and `contentSha256` are filled in from the archived file.
  *
  * `key` names an event for ever: it seeds the event's id, so renaming one changes the seed's root.
+ * `coding` is the coder's reasoning for a claim's stances (or for asserting none): every coding is a
+ * reading of the article, so every claim keeps one beside it. It stays here, in the source, and never
+ * enters the ledger; a summary says only what the words say.
  */
-export type SeedEvent = LedgerEvent & { key: string }
+export type SeedEvent = LedgerEvent & { key: string; coding?: string }
 
 export const articleSourceId = 'abcnews-2016-11-17-cities-push-back'
 
@@ -530,25 +533,26 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/kenney-2016-11-14-wpvi-reaffirmation',
     type: 'PolicyReaffirmed',
+    coding:
+      'He reaffirms "the city\'s stance on immigration", read as the January order (its policyId) and so its ' +
+      'declared_status sanctuary. No detainer_hold: "not holding people in jail without a warrant" does not ' +
+      'say the order requires a judicial warrant, and the article quotes no such condition in it. Coding one ' +
+      'would make a reaffirmation a change of Philadelphia\'s detainer policy on 2016-11-14 (issue 14, item 1); ' +
+      'the detainer value stays the order\'s.',
     data: {
       jurisdictionId: 'us-pa-philadelphia',
       actor: kenney,
       on: MONDAY,
       dateBasis: `${articleDated} says 'On Monday'`,
       summary:
-        'Kenney reaffirmed the city’s stance on immigration after the election (per WPVI), i.e. the sanctuary ' +
-        'status of his January order (declared_status sanctuary), and said the city will not hold people in ' +
-        'jail without a warrant. Read with the order he reaffirms (holds only for violent first- or ' +
-        'second-degree felonies), detainer_hold judicial_warrant_and_serious_crime.',
+        'Kenney reaffirmed the city’s stance on immigration in the wake of Trump’s election, according to ' +
+        'WPVI, vowing to uphold the Fourth Amendment "by not holding people in jail without a warrant".',
       quote: {
         exact:
           'I vow to uphold the Fourth Amendment of the United States Constitution, yes, by not holding people in jail without a warrant, which I think is in violation of the U.S. Constitution,',
       },
       sourceId: 'wpvi-kenney-2016-11-14',
-      stances: [
-        { dimension: 'declared_status', value: 'sanctuary' },
-        { dimension: 'detainer_hold', value: 'judicial_warrant_and_serious_crime' },
-      ],
+      stances: [{ dimension: 'declared_status', value: 'sanctuary' }],
       policyId: kenneyOrder,
     },
   },

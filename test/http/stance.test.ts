@@ -38,6 +38,25 @@ t.test("Philadelphia's detainer policy on 2016-03-01 comes from Kenney's January
   ])
 })
 
+t.test("Kenney's reaffirmation on 2016-11-14 does not change Philadelphia's detainer policy", async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const answer = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-11-17` })).json()
+  t.match(answer.stance.detainer_hold, {
+    value: 'serious_crimes_only',
+    since: '2016-01',
+    lastAffirmedOn: '2016-01',
+    basis: [kenneyOrder],
+    sources: ['kenney-executive-order-2016-01'],
+  })
+  t.match(answer.stance.declared_status, {
+    value: 'sanctuary',
+    since: '2016-01',
+    lastAffirmedOn: '2016-11-14',
+    basis: [seedId('claim/kenney-2016-11-14-wpvi-reaffirmation'), kenneyOrder],
+  })
+})
+
 t.test('before the order, the detainer policy is unknown', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
@@ -167,10 +186,12 @@ t.test('jurisdiction detail, history filters, sources and actors', async (t) => 
   const detail = (await ledger.app.inject({ url: philadelphia })).json()
   t.match(detail, { jurisdictionId: 'us-pa-philadelphia', name: 'Philadelphia', kind: 'city', asOf: '2026-11-26' })
   t.ok(Array.isArray(detail.designations) && detail.designations.length > 0, 'the article’s characterisation is a designation')
-  t.equal(detail.stance.detainer_hold.value, 'judicial_warrant_and_serious_crime')
+  t.equal(detail.stance.detainer_hold.value, 'serious_crimes_only')
 
-  const history = (await ledger.app.inject({ url: `${philadelphia}/history?dimension=detainer_hold&from=2016-02&to=2016-12` })).json()
-  t.same(history.claims.map((c: { eventId: string }) => c.eventId), [seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')])
+  const history = (await ledger.app.inject({ url: `${philadelphia}/history?dimension=detainer_hold&from=2016-01&to=2016-12` })).json()
+  t.same(history.claims.map((c: { eventId: string }) => c.eventId), [kenneyOrder], 'a period overlapping the order’s month')
+  const later = (await ledger.app.inject({ url: `${philadelphia}/history?dimension=detainer_hold&from=2016-02&to=2016-12` })).json()
+  t.same(later.claims, [], 'no later claim asserts a detainer value')
   const all = (await ledger.app.inject({ url: `${philadelphia}/history` })).json()
   const dates = all.claims.map((c: { on: string }) => c.on)
   t.same(dates, [...dates].sort(), 'valid-time order')
