@@ -281,6 +281,9 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/ice-2015-local-cooperation-program',
     type: 'PolicyEnacted',
+    coding:
+      'What ICE asks of participating localities, not any jurisdiction’s own cooperation practice, so no ' +
+      'stances for the United States. The article does not name the program, so the seed does not either.',
     data: {
       jurisdictionId: 'us',
       actor: {
@@ -291,10 +294,9 @@ export const seedEvents: readonly SeedEvent[] = [
       dateBasis:
         "the article says 'In summer of 2015'; a season is not a partial date, so year precision",
       summary:
-        'ICE implemented a program to work better with local law enforcement: in participating cities ICE ' +
-        'requests the transfer of certain convicted undocumented immigrants and notification of their release ' +
-        'dates. The article does not name it (it matches the Priority Enforcement Program). It describes what ' +
-        'ICE asks of localities, not a jurisdiction’s own cooperation, so no stances are coded for the United States.',
+        'In summer 2015 ICE implemented a new program to try to establish a better working relationship with ' +
+        'local law enforcement: in cities that participate, ICE requests the transfer of certain convicted ' +
+        'undocumented immigrants to federal custody and notification of their release dates from local custody.',
       quote: {
         exact:
           'In summer of 2015, Immigration and Customs Enforcement (ICE) implemented a new program to try to establish a better working relationship with local law enforcement. In cities that participate in the program, ICE will request to transfer certain convicted undocumented immigrants to federal custody, as well as ask for notification of release dates from local law enforcement custody.',
@@ -375,6 +377,12 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/lapd-1979-status-inquiry-rule',
     type: 'PolicyEnacted',
+    coding:
+      'A policy action the report describes in its own words, so the actor is the LAPD (official). The rule ' +
+      'bars police action whose objective is discovering a person’s status; the article says "prohibiting", ' +
+      'so status_inquiry prohibited, though the rule as described is narrower than a ban on every question ' +
+      'about status. The article neither names the rule nor says what kind of order it is: the id and title ' +
+      'are built from its words, and the instrument is a directive, the department instructing its officers.',
     data: {
       jurisdictionId: 'us-ca-los-angeles',
       actor: lapd,
@@ -383,18 +391,17 @@ export const seedEvents: readonly SeedEvent[] = [
         "the article says 'since 1979, when the LAPD began prohibiting'; year precision as given",
       summary:
         'Since 1979 the LAPD has prohibited officers from initiating police action with the objective of ' +
-        'discovering a person’s immigration status (the rule known as Special Order 40; the article does not ' +
-        'name it). The report describes the official rule in its own words, so the actor is the LAPD: ' +
-        'status_inquiry prohibited, as the article puts it.',
+        'discovering the immigration status of a person.',
       quote: {
         exact:
           'since 1979, when the LAPD began prohibiting officers from initiating police action with the objective of discovering the immigration status of a person',
       },
       sourceId: articleSourceId,
       stances: [{ dimension: 'status_inquiry', value: 'prohibited' }],
-      policyId: 'lapd-special-order-40',
-      instrument: 'special-order',
-      title: 'LAPD Special Order 40: no police action to discover a person’s immigration status',
+      policyId: 'lapd-1979-immigration-status-rule',
+      instrument: 'directive',
+      title:
+        'LAPD rule prohibiting officers from initiating police action to discover a person’s immigration status',
     },
   },
 

@@ -214,6 +214,16 @@ t.test('Los Angeles: the 1979 rule on immigration status', async (t) => {
   t.equal(rule?.data.actor.role ?? 'official', 'official', 'an official policy')
 })
 
+t.test('the seed names no rule or program the article leaves unnamed', async (t) => {
+  // the LAPD's 1979 rule and ICE's 2015 program have names elsewhere; the article uses neither
+  const unnamed = /special[ -]order|order[ -]40|\bso[ -]?40\b|priority enforcement|\bpep\b/i
+  t.notMatch(article, unnamed, 'the article never names them')
+  for (const event of envelopes) {
+    const { content: _content, ...described } = event.data as { content?: string }
+    t.notMatch(JSON.stringify({ id: event.id, ...described }), unnamed, `${event.id} (${event.type})`)
+  }
+})
+
 t.test('buildSeed refuses quotes it cannot pin once', async (t) => {
   t.throws(() => buildSeed('an unrelated text'), /not found/)
   t.throws(() => buildSeed(`${article}\n${article}`), /found 2 times/)
