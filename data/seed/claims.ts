@@ -212,7 +212,7 @@ export const seedEvents: readonly SeedEvent[] = [
   reported(
     'wls-emanuel-2016-11-14',
     'broadcast',
-    'WLS report on Mayor Rahm Emanuel’s remarks on Chicago as a sanctuary city',
+    'WLS report on Mayor Rahm Emanuel’s remarks',
     'WLS-TV (ABC7 Chicago)',
     MONDAY,
   ),
@@ -651,29 +651,33 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/emanuel-2016-11-14-sanctuary-city',
     type: 'PolicyReaffirmed',
+    coding:
+      '"Always will be a sanctuary city" says it is one and will stay one: a reaffirmed declared_status ' +
+      'sanctuary, with no policyId because the article names no policy. The article reports this line itself ' +
+      'and attributes only the next quote to WLS, so it cites the article (issue 14, item 3).',
     data: {
       jurisdictionId: 'us-il-chicago',
       actor: emanuel,
       on: MONDAY,
       dateBasis: `${articleDated} says 'On Monday'`,
-      summary:
-        'Emanuel said Chicago "always will be a sanctuary city": a reaffirmed declared_status sanctuary. The ' +
-        'article attributes his Monday remarks to WLS.',
+      summary: 'Emanuel said that Chicago "always will be a sanctuary city".',
       quote: { exact: 'always will be a sanctuary city.' },
-      sourceId: 'wls-emanuel-2016-11-14',
+      sourceId: articleSourceId,
       stances: [{ dimension: 'declared_status', value: 'sanctuary' }],
     },
   },
   {
     key: 'claim/emanuel-2016-11-14-safe-in-chicago',
     type: 'StatementMade',
+    coding: 'A reassurance that names no practice: no stances.',
     data: {
       jurisdictionId: 'us-il-chicago',
       actor: emanuel,
       on: MONDAY,
       dateBasis: `${articleDated} reports this with his remarks 'On Monday'`,
       summary:
-        'Emanuel told immigrants they are safe, secure and supported in Chicago. A reassurance: no stances.',
+        'Emanuel said, according to WLS, "You are safe in Chicago. You are secure in Chicago and you are ' +
+        'supported in Chicago."',
       quote: {
         exact:
           'You are safe in Chicago. You are secure in Chicago and you are supported in Chicago,',

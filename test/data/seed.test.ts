@@ -224,6 +224,14 @@ t.test('the seed names no rule or program the article leaves unnamed', async (t)
   }
 })
 
+t.test('Chicago: the article reports "always will be a sanctuary city" itself; WLS only the next quote', async (t) => {
+  const chicago = claims.filter((c) => c.data.jurisdictionId === 'us-il-chicago' && c.data.actor.id === 'rahm-emanuel')
+  const sanctuary = chicago.find((c) => c.data.quote?.exact.includes('always will be a sanctuary city'))
+  t.equal(sanctuary?.data.sourceId, 'abcnews-2016-11-17-cities-push-back')
+  const safe = chicago.find((c) => c.data.quote?.exact.startsWith('You are safe in Chicago'))
+  t.equal(safe?.data.sourceId, 'wls-emanuel-2016-11-14')
+})
+
 t.test('buildSeed refuses quotes it cannot pin once', async (t) => {
   t.throws(() => buildSeed('an unrelated text'), /not found/)
   t.throws(() => buildSeed(`${article}\n${article}`), /found 2 times/)
