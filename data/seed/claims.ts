@@ -25,6 +25,11 @@ const latestPossible = `${articleDated} does not date this; the article's date i
 
 const abcNews = { id: 'abc-news', name: 'ABC News', role: 'third-party' } as const
 const trump = { id: 'donald-trump', name: 'Donald Trump' }
+const petitioners = {
+  id: 'change-org-petitioners',
+  name: 'Petitioners on Change.org',
+  role: 'third-party',
+} as const
 const beck = {
   id: 'charlie-beck',
   name: 'Charlie Beck',
@@ -760,6 +765,101 @@ export const seedEvents: readonly SeedEvent[] = [
       quote: { exact: 'remain a sanctuary city.' },
       sourceId: 'bowser-tweet-2016-11',
       stances: [{ dimension: 'declared_status', value: 'sanctuary' }],
+    },
+  },
+
+  // Passages first left unrecorded (issue 14), in the article's order. They come after everything above
+  // so that every earlier event keeps its position: answers pinned to a position of the seed
+  // (knownAt=<n>) keep meaning the same prefix of events.
+  {
+    key: 'claim/change-org-petitions-since-election-day',
+    type: 'StatementMade',
+    coding:
+      'Demands by petitioners (third-party) on cities, universities or states it does not name: filed under ' +
+      'the United States, and no stances, since no jurisdiction’s practice is named.',
+    data: {
+      jurisdictionId: 'us',
+      actor: petitioners,
+      on: ARTICLE_DATE,
+      dateBasis: `${articleDated} counts the petitions posted 'since Election Day' (2016-11-08); the article's date is the latest possible date`,
+      summary:
+        'Twenty-one petitions posted on Change.org since Election Day demand that cities, universities or ' +
+        'states provide sanctuary to undocumented people.',
+      quote: {
+        exact:
+          'Twenty-one petitions have been posted on Change.org since Election Day demanding that cities, universities or states provide sanctuary to undocumented people.',
+      },
+      sourceId: articleSourceId,
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/abc-so-called-sanctuary-cities',
+    type: 'StatementMade',
+    coding:
+      'The newspaper’s own characterisation (third-party). It says "many of" the cities pushing back are ' +
+      'so-called sanctuary cities without saying which, so no city gets a stance from it (coding each listed ' +
+      'city would say more than the article: Nashville’s mayor calls it "welcoming"). Filed under the United ' +
+      'States, whose local governments it describes, with no stances: declared_status sanctuary would be ' +
+      'wrong for the United States itself.',
+    data: {
+      jurisdictionId: 'us',
+      actor: abcNews,
+      on: ARTICLE_DATE,
+      dateBasis: 'the article’s publication date (2016-11-17)',
+      summary:
+        'ABC News says many of the cities that are pushing back have Democratic leadership and are already ' +
+        'so-called "sanctuary cities", which generally means that they have in place some type of policy that ' +
+        'discourages full cooperation with federal immigration authorities.',
+      quote: {
+        exact:
+          'Many of the cities that are pushing back have Democratic leadership and are already so-called "sanctuary cities," which generally means that they have in place some type of policy that discourages full cooperation with federal immigration authorities.',
+      },
+      sourceId: articleSourceId,
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/abc-obama-deportations-local-governments-balked',
+    type: 'StatementMade',
+    coding:
+      'The newspaper’s own account (third-party) of federal deportations and of local governments it does not ' +
+      'name: no jurisdiction’s practice is named, so no stances.',
+    data: {
+      jurisdictionId: 'us',
+      actor: abcNews,
+      on: ARTICLE_DATE,
+      dateBasis: 'the article’s publication date (2016-11-17)',
+      summary:
+        'ABC News says more people were deported under President Barack Obama than under any previous ' +
+        'administration, and that for years many local governments balked at the administration’s deportation ' +
+        'efforts.',
+      quote: {
+        exact:
+          "More people were deported under President Barack Obama than any previous administration, and for years, many local governments balked at the administration's deportation efforts.",
+      },
+      sourceId: articleSourceId,
+      stances: [],
+    },
+  },
+  {
+    key: 'claim/de-blasio-2016-11-16-meeting-trump',
+    type: 'StatementMade',
+    coding: 'A meeting to share concerns names no cooperation practice: no stances.',
+    data: {
+      jurisdictionId: 'us-ny-new-york',
+      actor: deBlasio,
+      on: WEDNESDAY,
+      dateBasis: `${articleDated} says he met with Trump 'on Wednesday'`,
+      summary:
+        'De Blasio met with Trump to share a number of concerns, including about Trump’s proposed immigration ' +
+        'policies.',
+      quote: {
+        exact:
+          "Mayor Bill De Blasio met with Trump on Wednesday to share a number of concerns, including regaring Trump's proposed immigration policies.",
+      },
+      sourceId: articleSourceId,
+      stances: [],
     },
   },
 ]

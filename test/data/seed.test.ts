@@ -9,8 +9,10 @@ import {
   type EventEnvelope,
   type SourceRegistered,
 } from '../../events/index.js'
-import { entryOf } from '../../src/log/entry.js'
+import { entryOf, leafHash } from '../../src/log/entry.js'
+import { rootFromLeafHashes } from '../../src/log/merkle.js'
 import { buildSeed, seedId } from '../../data/seed/buildSeed.js'
+import { seedEvents } from '../../data/seed/claims.js'
 
 const articleBytes = readFileSync(
   new URL('../../data/abcnews-2016-11-17-cities-push-back.txt', import.meta.url),
@@ -56,6 +58,46 @@ t.test('data/seed.ndjson is exactly what buildSeed makes from the article', asyn
   t.ok(committed.endsWith('\n'), 'ends with a newline')
   t.same(lines, buildSeed(article))
   t.equal(committed, `${buildSeed(article).join('\n')}\n`)
+})
+
+t.test('the seed is 55 events with a fixed Merkle root', async (t) => {
+  // Every installation starts from these. A change to the seed changes them: say so in the README.
+  t.equal(lines.length, 55)
+  t.equal(
+    rootFromLeafHashes(lines.map((line) => leafHash(line))).toString('hex'),
+    'deedd34dc8796d9e0b8333a02ff74763876c1208e7aa1b4a34f480e32d6c290d',
+  )
+})
+
+t.test('passages recorded after the first edition come last, so every earlier event keeps its position', async (t) => {
+  t.same(
+    seedEvents.slice(51).map((event) => event.key),
+    [
+      'claim/change-org-petitions-since-election-day',
+      'claim/abc-so-called-sanctuary-cities',
+      'claim/abc-obama-deportations-local-governments-balked',
+      'claim/de-blasio-2016-11-16-meeting-trump',
+    ],
+  )
+  t.equal(envelopes[50]?.id, seedId('claim/bowser-tweet-remain-sanctuary'), 'the first edition ended here')
+})
+
+t.test('the article\'s own so-called "sanctuary cities" is ABC News\' third-party claim, its quote pinned', async (t) => {
+  const soCalled = claims.filter((c) => c.data.quote?.exact.includes('so-called "sanctuary cities,"'))
+  t.equal(soCalled.length, 1, 'one claim')
+  const claim = soCalled[0]!
+  t.equal(claim.id, seedId('claim/abc-so-called-sanctuary-cities'))
+  t.match(claim.data, {
+    actor: { id: 'abc-news', name: 'ABC News', role: 'third-party' },
+    sourceId: 'abcnews-2016-11-17-cities-push-back',
+    on: '2016-11-17',
+    stances: [],
+  })
+  const { exact, start = -1, end } = claim.data.quote!
+  t.match(exact, /^Many of the cities that are pushing back .* federal immigration authorities\.$/)
+  t.equal(article.slice(start, end), exact, 'verified at its offsets')
+  t.equal(article.indexOf(exact), start, 'and only there')
+  t.equal(article.indexOf(exact, start + 1), -1)
 })
 
 t.test(

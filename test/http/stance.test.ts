@@ -1,5 +1,5 @@
 import t from 'tap'
-import { authorised, seedId, seedPosition, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, seedId, seedPosition, seedSize, testLedger } from '../support/testLedger.js'
 
 const philadelphia = '/jurisdictions/us-pa-philadelphia'
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
@@ -22,7 +22,7 @@ t.test("Philadelphia's detainer policy on 2016-03-01 comes from Kenney's January
   t.equal(response.statusCode, 200)
   const answer = response.json()
   t.equal(answer.asOf, '2016-03-01')
-  t.equal(answer.knownAtPosition, 50)
+  t.equal(answer.knownAtPosition, lastSeedPosition)
   t.match(answer.stance.detainer_hold, {
     value: 'serious_crimes_only',
     since: '2016-01',
@@ -124,15 +124,15 @@ t.test('a correction changes today’s answer but not the answer known before it
   })
   t.equal(correction.statusCode, 201, correction.body)
   const [{ id: correctionId, position }] = correction.json().events
-  t.equal(position, 51)
+  t.equal(position, seedSize)
 
   const after = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01` })).json()
   t.equal(after.stance.detainer_hold.value, 'judicial_warrant_and_serious_crime')
   t.equal(after.stance.declared_status.value, 'unknown', 'changes.stances replaces the whole list')
-  t.equal(after.knownAtPosition, 51)
+  t.equal(after.knownAtPosition, seedSize)
 
-  const asKnownBefore = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01&knownAt=50` })).json()
-  t.same(asKnownBefore, before, 'the same question known at position 50 gets the same answer forever')
+  const asKnownBefore = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01&knownAt=${lastSeedPosition}` })).json()
+  t.same(asKnownBefore, before, 'the same question known at the seed’s last position gets the same answer forever')
 
   const retraction = await ledger.app.inject({
     method: 'POST',
@@ -156,7 +156,7 @@ t.test('a correction changes today’s answer but not the answer known before it
   t.equal(order.status, 'retracted')
   t.same(order.corrections.map((c: { eventId: string }) => c.eventId), [correctionId])
   t.equal(order.retraction.reason, 'test retraction')
-  const historyBefore = (await ledger.app.inject({ url: `${philadelphia}/history?knownAt=51` })).json()
+  const historyBefore = (await ledger.app.inject({ url: `${philadelphia}/history?knownAt=${seedSize}` })).json()
   t.equal(historyBefore.claims.find((c: { eventId: string }) => c.eventId === kenneyOrder).status, 'corrected')
   const event = (await ledger.app.inject({ url: `/events/${kenneyOrder}` })).json()
   t.match(event, { status: 'retracted', correctedBy: [correctionId], position: seedPosition(kenneyOrder) })
@@ -170,8 +170,8 @@ t.test('knownAt as a timestamp or a date; beyond the ledger is a 400', async (t)
   t.equal(beforeSeed.knownAtPosition, null)
   t.equal(beforeSeed.stance.detainer_hold.value, 'unknown')
   const afterSeed = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01&knownAt=2026-11-20T12:00:00Z` })).json()
-  t.equal(afterSeed.knownAtPosition, 50)
-  const beyond = await ledger.app.inject({ url: `${philadelphia}/stance?knownAt=51` })
+  t.equal(afterSeed.knownAtPosition, lastSeedPosition)
+  const beyond = await ledger.app.inject({ url: `${philadelphia}/stance?knownAt=${seedSize}` })
   t.equal(beyond.statusCode, 400)
   t.equal(beyond.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.match(beyond.json(), { type: /invalid-known-at$/, status: 400 })
