@@ -247,14 +247,15 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/trump-campaign-deportation-force',
     type: 'StatementMade',
+    coding: 'A federal enforcement promise, not a local jurisdiction’s cooperation practice: no stances.',
     data: {
       jurisdictionId: 'us',
       actor: { ...trump, office: 'Presidential candidate' },
       on: ARTICLE_DATE,
       dateBasis: `${latestPossible} ('on the campaign trail', which ended with the election on 2016-11-08)`,
       summary:
-        'On the campaign trail Trump promised a "deportation force" and a border wall paid for by Mexico. ' +
-        'A federal enforcement promise, not a local cooperation stance: no stances.',
+        'On the campaign trail Trump said he was going to create a "deportation force" and build a "beautiful" ' +
+        'wall along the U.S.-Mexico border, and get Mexico to pay for it.',
       quote: {
         exact:
           'On the campaign trail, Trump said he was going to create a "deportation force" and build a "beautiful" wall along the U.S.-Mexico border -- and get Mexico to pay for it.',
@@ -266,15 +267,15 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/trump-60-minutes-deport-millions',
     type: 'StatementMade',
+    coding: 'A federal plan, not a local cooperation practice: no stances.',
     data: {
       jurisdictionId: 'us',
       actor: { ...trump, office: 'President-elect of the United States' },
       on: ARTICLE_DATE,
       dateBasis: `${latestPossible} (his first television interview as president-elect, so after the election on 2016-11-08)`,
       summary:
-        'In his first television interview as president-elect (CBS’ 60 Minutes) Trump said he plans to deport ' +
-        'approximately 2 to 3 million undocumented immigrants immediately on taking office. A federal plan, ' +
-        'not a local cooperation stance: no stances.',
+        'In his first television interview as president-elect (CBS’ 60 Minutes) Trump said that once he takes ' +
+        'office he plans to immediately deport approximately 2 to 3 million undocumented immigrants.',
       quote: {
         exact:
           'Trump said that once he takes office, he plans to immediately deport approximately 2 to 3 million undocumented immigrants',
@@ -317,14 +318,15 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/trump-federal-funding-threat',
     type: 'StatementMade',
+    coding: 'A federal threat, not a local cooperation practice: no stances.',
     data: {
       jurisdictionId: 'us',
       actor: trump,
       on: ARTICLE_DATE,
       dateBasis: latestPossible,
       summary:
-        'The article says Trump has threatened that refusing to cooperate with federal law enforcement could ' +
-        'cost state and local governments federal funding. A federal threat, not a local stance: no stances.',
+        'The article says refusal to cooperate with federal law enforcement could jeopardize federal funding to ' +
+        'state and local governments, something Trump has threatened and will have the power to influence.',
       quote: {
         exact:
           'Refusal to cooperate with federal law enforcement could jeopardize federal funding to state and local governments, something that Trump has threatened and will have the power to influence.',
@@ -334,11 +336,13 @@ export const seedEvents: readonly SeedEvent[] = [
     },
   },
 
-  // The article's own label for the seven cities it then lists. It does not say which of them are the
-  // "so-called 'sanctuary cities'" of its earlier paragraph, so the label asserts no stance.
+  // The article's own label for the seven cities it then lists.
   ...places.map(({ jurisdictionId, name }): SeedEvent => ({
     key: `claim/abc-reasserting-${jurisdictionId}`,
     type: 'StatementMade',
+    coding:
+      'A newspaper’s characterisation (third-party) that names no particular policy, so no stances. It does ' +
+      'not say which of the cities it lists are the "so-called \'sanctuary cities\'" of its earlier paragraph.',
     data: {
       jurisdictionId,
       actor: abcNews,
@@ -346,8 +350,7 @@ export const seedEvents: readonly SeedEvent[] = [
       dateBasis: 'the article’s publication date (2016-11-17)',
       summary:
         `ABC News lists ${name} among "some of the major cities that are reasserting their immigration ` +
-        'policies" as the Trump administration takes over. A newspaper’s characterisation (third-party) that ' +
-        'names no particular policy, so no stances.',
+        'policies as the new administration is transitioning to power".',
       quote: {
         exact:
           'These are some of the major cities that are reasserting their immigration policies as the new administration is transitioning to power',
@@ -361,16 +364,22 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/beck-2016-11-14-latimes',
     type: 'PolicyReaffirmed',
+    coding:
+      '"We are not going to work in conjunction with Homeland Security on deportation efforts. That is not ' +
+      'our job" is a flat refusal to put LAPD resources into deportation: local_resources prohibited. It is ' +
+      'the chief’s stated intent and the article names no rule behind it (so no policyId); it is a ' +
+      'reaffirmation because he says the city "will maintain its pro-immigrant policies". "Not ... solely ' +
+      'based on somebody’s immigration status" limits enforcement action, not questions, so no status_inquiry.',
     data: {
       jurisdictionId: 'us-ca-los-angeles',
       actor: beck,
       on: MONDAY,
       dateBasis: `${articleDated} says he told the Los Angeles Times 'on Monday'`,
       summary:
-        'Chief Beck told the Los Angeles Times the city will maintain its pro-immigrant policies: the LAPD will ' +
-        'not act solely on immigration status and will not work with Homeland Security on deportation efforts ' +
-        '("That is not our job"). A flat refusal to put LAPD resources into deportation: local_resources ' +
-        'prohibited. No policy is named, so no policyId.',
+        'Chief Beck told the Los Angeles Times that regardless of Trump’s immigration push the city will ' +
+        'maintain its pro-immigrant policies: the LAPD will not engage in law enforcement activities solely ' +
+        'based on somebody’s immigration status and will not work with Homeland Security on deportation ' +
+        'efforts ("That is not our job").',
       quote: {
         exact:
           'I don’t intend on doing anything different,” he told the newspaper. "We are not going to engage in law enforcement activities solely based on somebody’s immigration status. We are not going to work in conjunction with Homeland Security on deportation efforts. That is not our job, nor will I make it our job.',
@@ -414,15 +423,16 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/de-blasio-2016-11-16-briefing-distrust',
     type: 'StatementMade',
+    coding: 'A criticism of federal proposals, not a statement of city policy: no stances.',
     data: {
       jurisdictionId: 'us-ny-new-york',
       actor: deBlasio,
       on: WEDNESDAY,
       dateBasis: `${articleDated} says he met Trump 'on Wednesday' and spoke at a press briefing after the meeting`,
       summary:
-        'After meeting Trump, de Blasio said the proposed immigration initiatives would create a rift between ' +
-        'police and the communities they serve. A criticism of federal proposals, not a statement of city ' +
-        'policy: no stances.',
+        'At a press briefing after meeting Trump, de Blasio said Trump’s proposed initiatives would create a ' +
+        'rift between police and the communities they serve around the country, and that the proposals would ' +
+        '"show distrust between law enforcement and neighborhoods".',
       quote: {
         exact:
           'show distrust between law enforcement and neighborhoods would be counterproductive.',
@@ -434,14 +444,15 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/de-blasio-2016-11-16-briefing-protect-residents',
     type: 'StatementMade',
+    coding: 'A general commitment that names no cooperation practice: no stances.',
     data: {
       jurisdictionId: 'us-ny-new-york',
       actor: deBlasio,
       on: WEDNESDAY,
       dateBasis: `${articleDated} reports this among his remarks at the press briefing after the meeting 'on Wednesday'`,
       summary:
-        'De Blasio said he told Trump that the city will do all it can to protect its residents and keep ' +
-        'families together. A general commitment that names no cooperation practice: no stances.',
+        'De Blasio said he reiterated to Trump that New York and many other cities will do all they can to ' +
+        'protect their residents and to make sure families are not torn apart.',
       quote: {
         exact:
           'I reiterated to him that this city and so many cities around the country will do all we can to protect our residents and to make sure families are not torn apart',
@@ -453,6 +464,7 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/de-blasio-tweet-city-of-immigrants',
     type: 'StatementMade',
+    coding: 'Praise of the city’s immigrant identity, not a declared status or a practice: no stances.',
     data: {
       jurisdictionId: 'us-ny-new-york',
       actor: deBlasio,
@@ -460,8 +472,7 @@ export const seedEvents: readonly SeedEvent[] = [
       dateBasis: `${latestPossible} (the tweet reports the meeting 'on Wednesday', so it is from 2016-11-16 or 2016-11-17)`,
       summary:
         'In a tweet de Blasio said he told Trump that New York City is the "ultimate city of immigrants" and ' +
-        'that mass deportation "flies in the face of what makes NYC great". Praise of the city’s immigrant ' +
-        'identity, not a declared status or practice: no stances.',
+        'that attempts to mass deport people "flies in the face of what makes NYC great".',
       quote: {
         exact:
           'New York City is the “ultimate city of immigrants” and that attempts to mass deport people “flies in the face of what makes NYC great.',
@@ -473,15 +484,18 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/de-blasio-idnyc-records',
     type: 'StatementMade',
+    coding:
+      'Safeguarding, or destroying, the records is read as keeping them from federal authorities: ' +
+      'information_sharing restricted, one set of records and not all information. A judgement on stated ' +
+      'intent ("would", "if necessary"): the article cites no rule, so a statement (issue 14, item 5).',
     data: {
       jurisdictionId: 'us-ny-new-york',
       actor: deBlasio,
       on: ARTICLE_DATE,
       dateBasis: latestPossible,
       summary:
-        'De Blasio said he would safeguard, and if necessary destroy, the city’s ID card records, which hold ' +
-        'information on undocumented immigrants, i.e. keep them from federal authorities. Withholding one set ' +
-        'of records, not all information: information_sharing restricted.',
+        'De Blasio said he would safeguard and maybe even destroy New York City identification card records, ' +
+        'which contain information on undocumented immigrants, if necessary.',
       quote: {
         exact:
           'he would safeguard and maybe even destroy New York City identification card records, which contain information on undocumented immigrants, if necessary',
@@ -495,6 +509,7 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/abc-philadelphia-front-and-center',
     type: 'StatementMade',
+    coding: 'A newspaper’s characterisation (third-party) that names no policy: no stances.',
     data: {
       jurisdictionId: 'us-pa-philadelphia',
       actor: abcNews,
@@ -502,7 +517,7 @@ export const seedEvents: readonly SeedEvent[] = [
       dateBasis: 'the article’s publication date (2016-11-17)',
       summary:
         'ABC News describes Philadelphia as front-and-center in the battle between local government and ' +
-        'federal immigration authorities. A newspaper’s characterisation (third-party) naming no policy: no stances.',
+        'federal immigration authorities.',
       quote: {
         exact:
           'The City of Brotherly Love has been front-and-center in the battle between local government and federal immigration authorities.',
@@ -514,6 +529,13 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/kenney-2016-01-executive-order',
     type: 'PolicyEnacted',
+    coding:
+      '"Restoring the city\'s status as a sanctuary": declared_status sanctuary. Detainer requests declined ' +
+      'unless the person "has committed a first- or second-degree felony involving violence": detainer_hold ' +
+      'serious_crimes_only; the article quotes no warrant condition, so not a warrant value. "Barring most ' +
+      'cooperation between police and ICE", most and not all, is read as local_resources restricted: a ' +
+      'judgement, since the article does not say which cooperation remains. The article describes and quotes ' +
+      'the order, so the actor is the mayor who signed it.',
     data: {
       jurisdictionId: 'us-pa-philadelphia',
       actor: kenney,
@@ -521,11 +543,11 @@ export const seedEvents: readonly SeedEvent[] = [
       dateBasis:
         "the article (dated 2016-11-17) says Kenney signed it 'in January' as one of his first acts as mayor, so January 2016; month precision",
       summary:
-        'Kenney’s executive order restored Philadelphia’s status as a sanctuary (declared_status sanctuary) and ' +
-        'barred most cooperation between police and ICE (local_resources restricted, "most" not all). As the ' +
-        'article quotes it, the city declines ICE detainer requests unless the person has committed a first- or ' +
-        'second-degree felony involving violence: detainer_hold serious_crimes_only. The article quotes no ' +
-        'warrant condition in the order.',
+        'As one of his first acts as mayor, Kenney signed an executive order in January restoring the city’s ' +
+        'status as a sanctuary and barring most cooperation between police and ICE. As the article quotes it, ' +
+        'city authorities will not cooperate with ICE detainer requests for people who are arrested and would ' +
+        'otherwise have been released from custody, unless the person has committed a first- or second-degree ' +
+        'felony involving violence.',
       quote: {
         exact:
           'Jim Kenney signed an executive order in January restoring the city\'s status as a sanctuary and barring most cooperation between police and ICE. The order states that city authorities will not cooperate with ICE detainer requests "for undocumented citizens who are arrested and would have otherwise been released from custody, unless the individual has committed a first- or second-degree felony involving violence."',
@@ -571,6 +593,7 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/philadelphia-mayors-office-2016-11-17-guidance',
     type: 'StatementMade',
+    coding: 'Support services for immigrants, not a cooperation practice: no stances.',
     data: {
       jurisdictionId: 'us-pa-philadelphia',
       actor: {
@@ -580,8 +603,8 @@ export const seedEvents: readonly SeedEvent[] = [
       on: ARTICLE_DATE,
       dateBasis: `${articleDated} says the mayor’s office issued it 'today'`,
       summary:
-        'The mayor’s office issued guidance on "supporting diversity and inclusion" with a list of resources ' +
-        'for immigrants afraid of deportation. Support services, not a cooperation practice: no stances.',
+        'The mayor’s office issued guidance on "supporting diversity and inclusion", which included a list of ' +
+        'resources for immigrants who are afraid of deportation.',
       quote: {
         exact:
           'The mayor’s office today issued guidance on "supporting diversity and inclusion," which included a list of resources for immigrants that are afraid of deportation.',
@@ -595,15 +618,17 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/barry-2016-11-16-local-resources',
     type: 'StatementMade',
+    coding:
+      'Her stated belief, with no exception, read as local_resources prohibited. It says what should happen, ' +
+      'not a rule that makes it so: the article cites none, so a statement (issue 14, item 5).',
     data: {
       jurisdictionId: 'us-tn-nashville',
       actor: barry,
       on: WEDNESDAY,
       dateBasis: `${articleDated} says 'Yesterday'`,
       summary:
-        'Mayor Barry’s statement says local resources should not be used to enforce federal immigration ' +
-        'policy, with no exception: local_resources prohibited. It is the mayor’s stated position; the article ' +
-        'cites no rule.',
+        'Mayor Barry issued a statement saying she does not believe that local resources should be used to ' +
+        'enforce federal immigration policy.',
       quote: {
         exact:
           'issued a statement saying she does not believe that local resources should be used to enforce federal immigration policy',
@@ -615,15 +640,18 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/barry-2016-11-16-police-do-not-ask',
     type: 'StatementMade',
+    coding:
+      'A practice she describes ("they do not ask"), read as status_inquiry prohibited within its scope: ' +
+      'police stops and conversations with the public; the article says nothing about booking at the jail. ' +
+      'It names no rule behind the practice, so a statement.',
     data: {
       jurisdictionId: 'us-tn-nashville',
       actor: barry,
       on: WEDNESDAY,
       dateBasis: `${articleDated} quotes this after the statement she issued 'Yesterday'`,
       summary:
-        'Barry said Nashville police do not ask about immigration status during stops or conversations with ' +
-        'the public and do not intend to start: status_inquiry prohibited (scope: police contacts with the ' +
-        'public; the article says nothing about booking at the jail).',
+        'Barry said Nashville’s police officers are not immigration police: they do not ask about immigration ' +
+        'status during stops or conversations with the public, nor do they intend to start.',
       quote: {
         exact:
           'Our police officers are not immigration police, they do not ask about immigration status during stops or conversations with the public, nor do they intend to start now,',
@@ -635,14 +663,17 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/barry-2016-11-16-welcoming-city',
     type: 'StatementMade',
+    coding:
+      'She calls Nashville welcoming, not a sanctuary: declared_status welcoming. A judgement: "warm and ' +
+      'welcoming city" describes the city more than it declares a status, and the article names no resolution.',
     data: {
       jurisdictionId: 'us-tn-nashville',
       actor: barry,
       on: WEDNESDAY,
       dateBasis: `${articleDated} reports this with the statement she issued 'Yesterday'`,
       summary:
-        'Barry said she would do whatever she can to keep Nashville a "warm and welcoming city" for all. She ' +
-        'calls it welcoming, not a sanctuary: declared_status welcoming.',
+        'Barry said she would do whatever she can to ensure that Nashville remains a "warm and welcoming city" ' +
+        'for all.',
       quote: {
         exact:
           'She said she would do whatever she can to ensure that Nashville remains a "warm and welcoming city" for all.',
@@ -696,14 +727,17 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/murray-2016-11-16-remain-sanctuary',
     type: 'PolicyReaffirmed',
+    coding:
+      '"Will remain a sanctuary" says it is one and will stay one: a reaffirmed declared_status sanctuary, ' +
+      'with no policyId because the article names no policy.',
     data: {
       jurisdictionId: 'us-wa-seattle',
       actor: murray,
       on: WEDNESDAY,
       dateBasis: `${articleDated} says 'Wednesday night'`,
       summary:
-        'Murray told a crowd the city will remain a sanctuary for undocumented immigrants (per The Seattle ' +
-        'Times): a reaffirmed declared_status sanctuary.',
+        'Murray told a crowd on Wednesday night that the city will remain a sanctuary for undocumented ' +
+        'immigrants, The Seattle Times reported.',
       quote: {
         exact:
           'Mayor Ed Murray told a crowd Wednesday night that the city will remain a sanctuary for undocumented immigrants',
@@ -715,13 +749,15 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/murray-2016-11-16-our-neighbors',
     type: 'StatementMade',
+    coding: 'Support and unity, naming no cooperation practice: no stances.',
     data: {
       jurisdictionId: 'us-wa-seattle',
       actor: murray,
       on: WEDNESDAY,
       dateBasis: `${articleDated} quotes this from his remarks 'Wednesday night'`,
       summary:
-        'Murray said the city will continue to support its immigrant neighbors and not be divided. No stances.',
+        'Murray said "These are our neighbors, and we will continue to support our neighbors" and that "We can’t ' +
+        'allow ourselves to be divided and sorted out".',
       quote: {
         exact:
           'These are our neighbors, and we will continue to support our neighbors,” Murray said. "We can’t allow ourselves to be divided and sorted out. That’s not America.',
@@ -734,6 +770,9 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/otoole-2016-11-15-policies-unchanged',
     type: 'PolicyReaffirmed',
+    coding:
+      'A reaffirmation of the department’s policies, which the article does not describe, so no stances and ' +
+      'no policyId.',
     data: {
       jurisdictionId: 'us-wa-seattle',
       actor: oToole,
@@ -741,8 +780,7 @@ export const seedEvents: readonly SeedEvent[] = [
       dateBasis: `${articleDated} says 'on Tuesday'`,
       summary:
         'Chief O’Toole confirmed in a written statement that the Seattle Police Department’s policies regarding ' +
-        'immigration status will not change ("to foster trust and cooperation with all people served"). The ' +
-        'article does not say what those policies are, so no stances.',
+        'immigration status will not change ("to foster trust and cooperation with all people served").',
       quote: {
         exact:
           'Police Chief Kathleen O’Toole confirmed that the policies of the Seattle Police Department regarding immigration status will not change.',
@@ -755,13 +793,15 @@ export const seedEvents: readonly SeedEvent[] = [
   {
     key: 'claim/bowser-tweet-remain-sanctuary',
     type: 'PolicyReaffirmed',
+    coding:
+      '"Remain a sanctuary city" says it is one and will stay one: a reaffirmed declared_status sanctuary, ' +
+      'with no policyId because the article names no policy.',
     data: {
       jurisdictionId: 'us-dc',
       actor: bowser,
       on: ARTICLE_DATE,
       dateBasis: latestPossible,
-      summary:
-        'In a tweet Bowser said the city will "remain a sanctuary city": a reaffirmed declared_status sanctuary.',
+      summary: 'In a tweet Bowser said the city will "remain a sanctuary city".',
       quote: { exact: 'remain a sanctuary city.' },
       sourceId: 'bowser-tweet-2016-11',
       stances: [{ dimension: 'declared_status', value: 'sanctuary' }],

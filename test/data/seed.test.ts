@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { z } from 'zod'
 import {
+  allowedValues,
+  dimensions,
   isClaim,
   readEnvelope,
   streamOf,
@@ -60,13 +62,14 @@ t.test('data/seed.ndjson is exactly what buildSeed makes from the article', asyn
   t.equal(committed, `${buildSeed(article).join('\n')}\n`)
 })
 
-t.test('the seed is 55 events with a fixed Merkle root', async (t) => {
-  // Every installation starts from these. A change to the seed changes them: say so in the README.
+t.test('the seed is 55 events with a fixed Merkle root, and the README says so', async (t) => {
+  // Every installation starts from these: a change to the seed changes them, here and in the README
+  const root = '7ed3350a0a8297439bce58f87639259c5de5fed051d3fe8caf96b92515e914cb'
   t.equal(lines.length, 55)
-  t.equal(
-    rootFromLeafHashes(lines.map((line) => leafHash(line))).toString('hex'),
-    'deedd34dc8796d9e0b8333a02ff74763876c1208e7aa1b4a34f480e32d6c290d',
-  )
+  t.equal(rootFromLeafHashes(lines.map((line) => leafHash(line))).toString('hex'), root)
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ')
+  t.match(readme, `The seed is ${lines.length} events, positions 0 to ${lines.length - 1}`)
+  t.match(readme, root)
 })
 
 t.test('passages recorded after the first edition come last, so every earlier event keeps its position', async (t) => {
@@ -98,6 +101,21 @@ t.test('the article\'s own so-called "sanctuary cities" is ABC News\' third-part
   t.equal(article.slice(start, end), exact, 'verified at its offsets')
   t.equal(article.indexOf(exact), start, 'and only there')
   t.equal(article.indexOf(exact, start + 1), -1)
+})
+
+t.test('every claim keeps a coding note in the seed source, and summaries use no taxonomy terms', async (t) => {
+  // a term is a dimension's name or a value spelt as the taxonomy spells it (serious_crimes_only)
+  const terms = dimensions.flatMap((dimension) => [
+    dimension,
+    ...allowedValues(dimension).filter((value) => value.includes('_')),
+  ])
+  for (const event of seedEvents) {
+    if (!isClaim(event)) continue
+    t.match(event.coding, /\S/, `${event.key} has a coding note`)
+    const used = terms.filter((term) => event.data.summary.includes(term))
+    t.same(used, [], `${event.key}: its summary says what the words say`)
+  }
+  for (const line of lines) t.notMatch(line, /"coding"/, 'the coding notes stay out of the ledger')
 })
 
 t.test(
