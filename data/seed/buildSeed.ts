@@ -48,7 +48,8 @@ export function pinQuote(text: string, quote: Quote, key: string): Quote {
 }
 
 function complete(event: SeedEvent, articleText: string): LedgerEvent {
-  const { key, ...authored } = event
+  // the key and the coding note belong to the seed's source, not to the ledger
+  const { key, coding, ...authored } = event
   if (authored.type === 'SourceRegistered' && authored.data.sourceId === articleSourceId) {
     return {
       type: authored.type,

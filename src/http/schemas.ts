@@ -11,7 +11,7 @@ export const JurisdictionIdParams = z.strictObject({
 })
 
 export const AsOfQuery = AsOf.meta({ examples: ['2016-03-01'] })
-export const KnownAtQuery = KnownAt.meta({ examples: ['50', '2026-11-20T12:00:00Z', '2026-11-20'] })
+export const KnownAtQuery = KnownAt.meta({ examples: ['54', '2026-11-20T12:00:00Z', '2026-11-20'] })
 
 export const Dimension = z
   .enum(dimensions as [string, ...string[]])

@@ -37,7 +37,7 @@ t.test('export, verify offline, and import into an empty store give the same roo
   const onStore = await runCli(['verify'], env)
   t.equal(onStore.code, 0, onStore.stdout + onStore.stderr)
   t.match(onStore.stdout, `root: ${root}`)
-  t.match(onStore.stdout, /quotes: 30 found/)
+  t.match(onStore.stdout, /quotes: 34 found/)
 
   const migrated = { LEDGER_STORE: `sqlite:${join(dir, 'migrated.sqlite')}` }
   const imported = await runCli(['import', file], migrated)

@@ -3,14 +3,18 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { z } from 'zod'
 import {
+  allowedValues,
+  dimensions,
   isClaim,
   readEnvelope,
   streamOf,
   type EventEnvelope,
   type SourceRegistered,
 } from '../../events/index.js'
-import { entryOf } from '../../src/log/entry.js'
+import { entryOf, leafHash } from '../../src/log/entry.js'
+import { rootFromLeafHashes } from '../../src/log/merkle.js'
 import { buildSeed, seedId } from '../../data/seed/buildSeed.js'
+import { seedEvents } from '../../data/seed/claims.js'
 
 const articleBytes = readFileSync(
   new URL('../../data/abcnews-2016-11-17-cities-push-back.txt', import.meta.url),
@@ -56,6 +60,62 @@ t.test('data/seed.ndjson is exactly what buildSeed makes from the article', asyn
   t.ok(committed.endsWith('\n'), 'ends with a newline')
   t.same(lines, buildSeed(article))
   t.equal(committed, `${buildSeed(article).join('\n')}\n`)
+})
+
+t.test('the seed is 55 events with a fixed Merkle root, and the README says so', async (t) => {
+  // Every installation starts from these: a change to the seed changes them, here and in the README
+  const root = '7ed3350a0a8297439bce58f87639259c5de5fed051d3fe8caf96b92515e914cb'
+  t.equal(lines.length, 55)
+  t.equal(rootFromLeafHashes(lines.map((line) => leafHash(line))).toString('hex'), root)
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ')
+  t.match(readme, `The seed is ${lines.length} events, positions 0 to ${lines.length - 1}`)
+  t.match(readme, root)
+})
+
+t.test('passages recorded after the first edition come last, so every earlier event keeps its position', async (t) => {
+  t.same(
+    seedEvents.slice(51).map((event) => event.key),
+    [
+      'claim/change-org-petitions-since-election-day',
+      'claim/abc-so-called-sanctuary-cities',
+      'claim/abc-obama-deportations-local-governments-balked',
+      'claim/de-blasio-2016-11-16-meeting-trump',
+    ],
+  )
+  t.equal(envelopes[50]?.id, seedId('claim/bowser-tweet-remain-sanctuary'), 'the first edition ended here')
+})
+
+t.test('the article\'s own so-called "sanctuary cities" is ABC News\' third-party claim, its quote pinned', async (t) => {
+  const soCalled = claims.filter((c) => c.data.quote?.exact.includes('so-called "sanctuary cities,"'))
+  t.equal(soCalled.length, 1, 'one claim')
+  const claim = soCalled[0]!
+  t.equal(claim.id, seedId('claim/abc-so-called-sanctuary-cities'))
+  t.match(claim.data, {
+    actor: { id: 'abc-news', name: 'ABC News', role: 'third-party' },
+    sourceId: 'abcnews-2016-11-17-cities-push-back',
+    on: '2016-11-17',
+    stances: [],
+  })
+  const { exact, start = -1, end } = claim.data.quote!
+  t.match(exact, /^Many of the cities that are pushing back .* federal immigration authorities\.$/)
+  t.equal(article.slice(start, end), exact, 'verified at its offsets')
+  t.equal(article.indexOf(exact), start, 'and only there')
+  t.equal(article.indexOf(exact, start + 1), -1)
+})
+
+t.test('every claim keeps a coding note in the seed source, and summaries use no taxonomy terms', async (t) => {
+  // a term is a dimension's name or a value spelt as the taxonomy spells it (serious_crimes_only)
+  const terms = dimensions.flatMap((dimension) => [
+    dimension,
+    ...allowedValues(dimension).filter((value) => value.includes('_')),
+  ])
+  for (const event of seedEvents) {
+    if (!isClaim(event)) continue
+    t.match(event.coding, /\S/, `${event.key} has a coding note`)
+    const used = terms.filter((term) => event.data.summary.includes(term))
+    t.same(used, [], `${event.key}: its summary says what the words say`)
+  }
+  for (const line of lines) t.notMatch(line, /"coding"/, 'the coding notes stay out of the ledger')
 })
 
 t.test(
@@ -212,6 +272,24 @@ t.test('Los Angeles: the 1979 rule on immigration status', async (t) => {
     'has a status_inquiry stance',
   )
   t.equal(rule?.data.actor.role ?? 'official', 'official', 'an official policy')
+})
+
+t.test('the seed names no rule or program the article leaves unnamed', async (t) => {
+  // the LAPD's 1979 rule and ICE's 2015 program have names elsewhere; the article uses neither
+  const unnamed = /special[ -]order|order[ -]40|\bso[ -]?40\b|priority enforcement|\bpep\b/i
+  t.notMatch(article, unnamed, 'the article never names them')
+  for (const event of envelopes) {
+    const { content: _content, ...described } = event.data as { content?: string }
+    t.notMatch(JSON.stringify({ id: event.id, ...described }), unnamed, `${event.id} (${event.type})`)
+  }
+})
+
+t.test('Chicago: the article reports "always will be a sanctuary city" itself; WLS only the next quote', async (t) => {
+  const chicago = claims.filter((c) => c.data.jurisdictionId === 'us-il-chicago' && c.data.actor.id === 'rahm-emanuel')
+  const sanctuary = chicago.find((c) => c.data.quote?.exact.includes('always will be a sanctuary city'))
+  t.equal(sanctuary?.data.sourceId, 'abcnews-2016-11-17-cities-push-back')
+  const safe = chicago.find((c) => c.data.quote?.exact.startsWith('You are safe in Chicago'))
+  t.equal(safe?.data.sourceId, 'wls-emanuel-2016-11-14')
 })
 
 t.test('buildSeed refuses quotes it cannot pin once', async (t) => {

@@ -16,6 +16,7 @@ import {
   type PublishedCheckpoint,
   type Served,
 } from '../support/serveProcess.js'
+import { seedSize } from '../support/testLedger.js'
 
 /**
  * Crash durability, in the manner of SQLite's crash tests: a real `serve` process on a file store takes
@@ -39,7 +40,6 @@ const SEED = Number(process.env.CRASH_SEED ?? 20_161_117)
 const KILLS = 5
 const WRITERS = 6
 const TOKEN = 'crash-writer-token-0123456789'
-const SEED_EVENTS = 51
 
 const jurisdictions = [
   'us',
@@ -208,7 +208,7 @@ t.test(
       }
       t.equal(
         feed.length,
-        SEED_EVENTS + present,
+        seedSize + present,
         `${label}: the ledger holds the seed and the requests found, nothing else`,
       )
       t.same(

@@ -61,7 +61,7 @@ t.test('the pages in headless Chromium', { skip }, async (t) => {
     await page.goto(`${origin}/`)
     t.equal(await page.title(), 'Jurisdictions · policy-ledger')
     const cell = page.locator('tr[data-jurisdiction="us-pa-philadelphia"] td[data-dimension="detainer_hold"]')
-    t.equal((await cell.innerText()).trim(), 'judicial warrant and serious crime')
+    t.equal((await cell.innerText()).trim(), 'serious crimes only')
     t.equal(
       await inPage(page, "getComputedStyle(document.querySelector('header.site')).backgroundColor"),
       'rgb(20, 33, 61)',
@@ -87,7 +87,7 @@ t.test('the pages in headless Chromium', { skip }, async (t) => {
     await page.screenshot({ path: `${artifacts}pages-timeline-desktop.png`, fullPage: true })
 
     const detainer = page.locator('table.stance tr[data-dimension="detainer_hold"] td').first()
-    t.equal((await detainer.innerText()).trim(), 'judicial warrant and serious crime', 'today')
+    t.equal((await detainer.innerText()).trim(), 'serious crimes only', 'today: the order’s value')
 
     await page.locator('#asOf').fill('2015-06-01')
     await Promise.all([page.waitForURL(/asOf=2015-06-01$/), page.locator('#asOf').press('Enter')])

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createHash, createPublicKey, verify } from 'node:crypto'
-import { authorised, testLedger } from '../support/testLedger.js'
+import { authorised, seedSize, testLedger } from '../support/testLedger.js'
 
 /**
  * The auditor's view, checked with an independent RFC 6962 implementation written here from the RFC
@@ -91,10 +91,10 @@ t.test('an independent RFC 6962 implementation recomputes the signed root, for t
   t.teardown(() => ledger.close())
   const first = (await ledger.app.inject({ url: '/ledger/checkpoint' })).json()
   const seedEntries = await entries(ledger)
-  t.equal(seedEntries.length, 51)
-  t.equal(first.treeSize, 51)
+  t.equal(seedEntries.length, seedSize)
+  t.equal(first.treeSize, seedSize)
   t.equal(mth(seedEntries.map(leaf)).toString('hex'), first.rootHash)
-  t.same(checkNote(first.note, first.publicKey), { size: 51, root: Buffer.from(first.rootHash, 'hex') })
+  t.same(checkNote(first.note, first.publicKey), { size: seedSize, root: Buffer.from(first.rootHash, 'hex') })
 
   const write = await ledger.app.inject({
     method: 'POST',
@@ -116,27 +116,28 @@ t.test('an independent RFC 6962 implementation recomputes the signed root, for t
   })
   t.equal(write.statusCode, 201)
   const second = (await ledger.app.inject({ url: '/ledger/checkpoint' })).json()
-  t.equal(second.treeSize, 54)
+  const grown = seedSize + 3
+  t.equal(second.treeSize, grown)
   const all = await entries(ledger)
-  t.same(all.slice(0, 51), seedEntries, 'the log was only appended to')
+  t.same(all.slice(0, seedSize), seedEntries, 'the log was only appended to')
   t.equal(mth(all.map(leaf)).toString('hex'), second.rootHash)
   checkNote(second.note, second.publicKey)
 
-  const consistency = (await ledger.app.inject({ url: '/ledger/proofs/consistency?first=51&second=54' })).json()
-  t.same([consistency.first, consistency.second], [51, 54])
-  t.ok(consistent(51, 54, consistency.proof.map((h: string) => Buffer.from(h, 'hex')), Buffer.from(first.rootHash, 'hex'), Buffer.from(second.rootHash, 'hex')))
+  const consistency = (await ledger.app.inject({ url: `/ledger/proofs/consistency?first=${seedSize}&second=${grown}` })).json()
+  t.same([consistency.first, consistency.second], [seedSize, grown])
+  t.ok(consistent(seedSize, grown, consistency.proof.map((h: string) => Buffer.from(h, 'hex')), Buffer.from(first.rootHash, 'hex'), Buffer.from(second.rootHash, 'hex')))
   for (const m of [1, 2, 7, 32, 50]) {
-    const proof = (await ledger.app.inject({ url: `/ledger/proofs/consistency?first=${m}&second=54` })).json()
-    t.ok(consistent(m, 54, proof.proof.map((h: string) => Buffer.from(h, 'hex')), mth(all.slice(0, m).map(leaf)), mth(all.map(leaf))), `consistency ${m} -> 54`)
+    const proof = (await ledger.app.inject({ url: `/ledger/proofs/consistency?first=${m}&second=${grown}` })).json()
+    t.ok(consistent(m, grown, proof.proof.map((h: string) => Buffer.from(h, 'hex')), mth(all.slice(0, m).map(leaf)), mth(all.map(leaf))), `consistency ${m} -> ${grown}`)
   }
 
   for (const [position, line] of all.entries()) {
     const id = (JSON.parse(line) as { id: string }).id
-    const size = position < 51 ? 51 : 54
+    const size = position < seedSize ? seedSize : grown
     const proof = (await ledger.app.inject({ url: `/ledger/proofs/inclusion?eventId=${id}&treeSize=${size}` })).json()
     t.equal(proof.leafIndex, position)
     const root = rootFromInclusion(position, size, leaf(line), proof.auditPath.map((h: string) => Buffer.from(h, 'hex')))
-    if (!root?.equals(Buffer.from(size === 51 ? first.rootHash : second.rootHash, 'hex'))) t.fail(`inclusion of ${position} in ${size}`)
+    if (!root?.equals(Buffer.from(size === seedSize ? first.rootHash : second.rootHash, 'hex'))) t.fail(`inclusion of ${position} in ${size}`)
   }
 })
 
@@ -145,13 +146,13 @@ t.test('impossible proof requests are 4xx with a clear message', async (t) => {
   t.teardown(() => ledger.close())
   const id = (JSON.parse((await entries(ledger))[10]!) as { id: string }).id
   const cases: Array<[string, number, RegExp]> = [
-    [`/ledger/proofs/inclusion?eventId=${id}&treeSize=52`, 400, /beyond the latest checkpoint/],
+    [`/ledger/proofs/inclusion?eventId=${id}&treeSize=${seedSize + 1}`, 400, /beyond the latest checkpoint/],
     [`/ledger/proofs/inclusion?eventId=${id}&treeSize=10`, 400, /outside a tree of size 10/],
     ['/ledger/proofs/inclusion?eventId=6f1d0c1e-3d1b-4b8e-9d8a-2f0e8a7c9b10', 404, /no event/],
     ['/ledger/proofs/inclusion?eventId=nope', 400, /eventId/],
     ['/ledger/proofs/consistency?first=40&second=30', 400, /first <= second/],
     ['/ledger/proofs/consistency?first=0&second=30', 400, /1 <= first/],
-    ['/ledger/proofs/consistency?first=3&second=99', 400, /<= 51/],
+    ['/ledger/proofs/consistency?first=3&second=99', 400, new RegExp(`<= ${seedSize}`)],
     ['/ledger/entries?end=99', 400, /beyond the tree size/],
     ['/ledger/entries?start=9&end=3', 400, /after end/],
   ]
@@ -182,7 +183,7 @@ t.test('every seed claim’s provenance has its quote verified against the archi
     t.equal(root?.toString('hex'), checkpoint.rootHash)
     t.ok(provenance.via.length > 0 || provenance.source.hasContent, 'the chain reaches archived content')
   }
-  t.equal(claims, 30)
+  t.equal(claims, 34, 'every claim of the seed')
   const jurisdictionEvent = JSON.parse(lines[1]!) as { id: string }
   t.equal((await ledger.app.inject({ url: `/events/${jurisdictionEvent.id}/provenance` })).statusCode, 404)
 })

@@ -106,7 +106,7 @@ t.test('GET / for a browser: every jurisdiction with its current stance per dime
   const row = element(body, '<tr data-jurisdiction="us-pa-philadelphia">', 'tr')
   t.match(
     element(row, '<td data-dimension="detainer_hold">', 'td'),
-    /<span class="value level-\d" data-value="judicial_warrant_and_serious_crime">judicial warrant and serious crime<\/span>/,
+    /<span class="value level-\d" data-value="serious_crimes_only">serious crimes only<\/span>/,
   )
   t.match(
     element(row, '<td data-dimension="release_notification">', 'td'),
@@ -155,7 +155,7 @@ t.test("the Philadelphia timeline shows Kenney's order with its quote and its da
   t.match(response.body, /<svg class="step-chart" viewBox="[^"]+" role="img" aria-labelledby="chart-detainer_hold-title chart-detainer_hold-desc"/)
   t.match(
     response.body,
-    /<desc id="chart-detainer_hold-desc">detainer hold: serious crimes only from January 2016 \(month\); judicial warrant and serious crime from 14 November 2016 \(day\)\.<\/desc>/,
+    /<desc id="chart-detainer_hold-desc">detainer hold: serious crimes only from January 2016 \(month\)\.<\/desc>/,
     'the chart says what it shows',
   )
   t.match(response.body, /<summary>The detainer hold chart as a table<\/summary>/)

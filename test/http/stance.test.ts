@@ -1,5 +1,5 @@
 import t from 'tap'
-import { authorised, seedId, seedPosition, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, seedId, seedPosition, seedSize, testLedger } from '../support/testLedger.js'
 
 const philadelphia = '/jurisdictions/us-pa-philadelphia'
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
@@ -22,7 +22,7 @@ t.test("Philadelphia's detainer policy on 2016-03-01 comes from Kenney's January
   t.equal(response.statusCode, 200)
   const answer = response.json()
   t.equal(answer.asOf, '2016-03-01')
-  t.equal(answer.knownAtPosition, 50)
+  t.equal(answer.knownAtPosition, lastSeedPosition)
   t.match(answer.stance.detainer_hold, {
     value: 'serious_crimes_only',
     since: '2016-01',
@@ -36,6 +36,25 @@ t.test("Philadelphia's detainer policy on 2016-03-01 comes from Kenney's January
     'agreement_287g', 'declared_status', 'detainer_hold', 'ice_facility_access', 'information_sharing',
     'local_resources', 'release_notification', 'status_inquiry',
   ])
+})
+
+t.test("Kenney's reaffirmation on 2016-11-14 does not change Philadelphia's detainer policy", async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const answer = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-11-17` })).json()
+  t.match(answer.stance.detainer_hold, {
+    value: 'serious_crimes_only',
+    since: '2016-01',
+    lastAffirmedOn: '2016-01',
+    basis: [kenneyOrder],
+    sources: ['kenney-executive-order-2016-01'],
+  })
+  t.match(answer.stance.declared_status, {
+    value: 'sanctuary',
+    since: '2016-01',
+    lastAffirmedOn: '2016-11-14',
+    basis: [seedId('claim/kenney-2016-11-14-wpvi-reaffirmation'), kenneyOrder],
+  })
 })
 
 t.test('before the order, the detainer policy is unknown', async (t) => {
@@ -105,15 +124,15 @@ t.test('a correction changes today’s answer but not the answer known before it
   })
   t.equal(correction.statusCode, 201, correction.body)
   const [{ id: correctionId, position }] = correction.json().events
-  t.equal(position, 51)
+  t.equal(position, seedSize)
 
   const after = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01` })).json()
   t.equal(after.stance.detainer_hold.value, 'judicial_warrant_and_serious_crime')
   t.equal(after.stance.declared_status.value, 'unknown', 'changes.stances replaces the whole list')
-  t.equal(after.knownAtPosition, 51)
+  t.equal(after.knownAtPosition, seedSize)
 
-  const asKnownBefore = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01&knownAt=50` })).json()
-  t.same(asKnownBefore, before, 'the same question known at position 50 gets the same answer forever')
+  const asKnownBefore = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01&knownAt=${lastSeedPosition}` })).json()
+  t.same(asKnownBefore, before, 'the same question known at the seed’s last position gets the same answer forever')
 
   const retraction = await ledger.app.inject({
     method: 'POST',
@@ -137,7 +156,7 @@ t.test('a correction changes today’s answer but not the answer known before it
   t.equal(order.status, 'retracted')
   t.same(order.corrections.map((c: { eventId: string }) => c.eventId), [correctionId])
   t.equal(order.retraction.reason, 'test retraction')
-  const historyBefore = (await ledger.app.inject({ url: `${philadelphia}/history?knownAt=51` })).json()
+  const historyBefore = (await ledger.app.inject({ url: `${philadelphia}/history?knownAt=${seedSize}` })).json()
   t.equal(historyBefore.claims.find((c: { eventId: string }) => c.eventId === kenneyOrder).status, 'corrected')
   const event = (await ledger.app.inject({ url: `/events/${kenneyOrder}` })).json()
   t.match(event, { status: 'retracted', correctedBy: [correctionId], position: seedPosition(kenneyOrder) })
@@ -151,8 +170,8 @@ t.test('knownAt as a timestamp or a date; beyond the ledger is a 400', async (t)
   t.equal(beforeSeed.knownAtPosition, null)
   t.equal(beforeSeed.stance.detainer_hold.value, 'unknown')
   const afterSeed = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01&knownAt=2026-11-20T12:00:00Z` })).json()
-  t.equal(afterSeed.knownAtPosition, 50)
-  const beyond = await ledger.app.inject({ url: `${philadelphia}/stance?knownAt=51` })
+  t.equal(afterSeed.knownAtPosition, lastSeedPosition)
+  const beyond = await ledger.app.inject({ url: `${philadelphia}/stance?knownAt=${seedSize}` })
   t.equal(beyond.statusCode, 400)
   t.equal(beyond.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.match(beyond.json(), { type: /invalid-known-at$/, status: 400 })
@@ -167,10 +186,12 @@ t.test('jurisdiction detail, history filters, sources and actors', async (t) => 
   const detail = (await ledger.app.inject({ url: philadelphia })).json()
   t.match(detail, { jurisdictionId: 'us-pa-philadelphia', name: 'Philadelphia', kind: 'city', asOf: '2026-11-26' })
   t.ok(Array.isArray(detail.designations) && detail.designations.length > 0, 'the article’s characterisation is a designation')
-  t.equal(detail.stance.detainer_hold.value, 'judicial_warrant_and_serious_crime')
+  t.equal(detail.stance.detainer_hold.value, 'serious_crimes_only')
 
-  const history = (await ledger.app.inject({ url: `${philadelphia}/history?dimension=detainer_hold&from=2016-02&to=2016-12` })).json()
-  t.same(history.claims.map((c: { eventId: string }) => c.eventId), [seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')])
+  const history = (await ledger.app.inject({ url: `${philadelphia}/history?dimension=detainer_hold&from=2016-01&to=2016-12` })).json()
+  t.same(history.claims.map((c: { eventId: string }) => c.eventId), [kenneyOrder], 'a period overlapping the order’s month')
+  const later = (await ledger.app.inject({ url: `${philadelphia}/history?dimension=detainer_hold&from=2016-02&to=2016-12` })).json()
+  t.same(later.claims, [], 'no later claim asserts a detainer value')
   const all = (await ledger.app.inject({ url: `${philadelphia}/history` })).json()
   const dates = all.claims.map((c: { on: string }) => c.on)
   t.same(dates, [...dates].sort(), 'valid-time order')

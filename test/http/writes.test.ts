@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { authorised, READER_TOKEN, seedId, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, READER_TOKEN, seedId, seedSize, testLedger } from '../support/testLedger.js'
 
 const statement = (overrides: Record<string, unknown> = {}) => ({
   type: 'StatementMade',
@@ -66,7 +66,7 @@ t.test('a valid write is 201 with where each event landed; the token name is rec
   const response = await post(ledger, [{ id, ...statement() }])
   t.equal(response.statusCode, 201, response.body)
   t.match(response.json().events, [
-    { id, type: 'StatementMade', stream: 'jurisdiction-us-il-chicago', position: 51, recordedAt: '2026-11-26T10:00:00.000Z' },
+    { id, type: 'StatementMade', stream: 'jurisdiction-us-il-chicago', position: seedSize, recordedAt: '2026-11-26T10:00:00.000Z' },
   ])
   const event = (await ledger.app.inject({ url: `/events/${id}` })).json()
   t.match(event, { recordedBy: 'editor', status: 'active', correctedBy: [], retractedBy: null })
@@ -197,9 +197,9 @@ t.test('the event feed pages by position', async (t) => {
   t.equal(first.nextAfter, 19)
   const next = (await ledger.app.inject({ url: `/events?after=${first.nextAfter}&limit=1000` })).json()
   t.equal(next.events[0].position, 20)
-  t.equal(next.nextAfter, 50)
-  const end = (await ledger.app.inject({ url: '/events?after=50' })).json()
-  t.same(end, { events: [], nextAfter: 50 })
+  t.equal(next.nextAfter, lastSeedPosition)
+  const end = (await ledger.app.inject({ url: `/events?after=${lastSeedPosition}` })).json()
+  t.same(end, { events: [], nextAfter: lastSeedPosition })
   t.equal((await ledger.app.inject({ url: '/events?limit=1001' })).statusCode, 400)
   t.equal((await ledger.app.inject({ url: '/events?after=-1' })).statusCode, 400)
 })
@@ -207,6 +207,6 @@ t.test('the event feed pages by position', async (t) => {
 t.test('/ready is 200 once caught up; /health always', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
-  t.same((await ledger.app.inject({ url: '/ready' })).json(), { status: 'ready', position: 50 })
+  t.same((await ledger.app.inject({ url: '/ready' })).json(), { status: 'ready', position: lastSeedPosition })
   t.same((await ledger.app.inject({ url: '/health' })).json(), { status: 'ok' })
 })

@@ -31,8 +31,20 @@ export async function testLedger(
 /** A seed claim's id by its key in data/seed/claims.ts. */
 export { seedId } from '../../data/seed/buildSeed.js'
 
+const seedLines = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line !== '')
+
+/**
+ * How many events the bundled seed holds: a freshly seeded ledger's size, and so the position of the
+ * first write after it. test/data/seed.test.ts pins the number; other tests follow it.
+ */
+export const seedSize = seedLines.length
+
+/** The seed's last position: `knownAt=<lastSeedPosition>` means the seed and nothing written after it. */
+export const lastSeedPosition = seedSize - 1
+
 /** Where a seed event sits in the ledger: its line in data/seed.ndjson. */
 export function seedPosition(id: string): number {
-  const lines = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8').split('\n')
-  return lines.findIndex((line) => line !== '' && (JSON.parse(line) as { id: string }).id === id)
+  return seedLines.findIndex((line) => (JSON.parse(line) as { id: string }).id === id)
 }

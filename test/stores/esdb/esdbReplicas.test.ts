@@ -6,7 +6,7 @@ import { compose, type Ledger } from '../../../src/compose.js'
 import { parseConfig } from '../../../src/config/config.js'
 import { generateSigningKey } from '../../../src/log/signingKey.js'
 import { startEsdbTestServer } from '../../support/esdbTestServer/index.js'
-import { authorised, WRITER_TOKEN } from '../../support/testLedger.js'
+import { authorised, seedSize, WRITER_TOKEN } from '../../support/testLedger.js'
 
 /**
  * Several API replicas on one EventStoreDB (here the gRPC test double): each builds its projections
@@ -26,10 +26,10 @@ t.test('two replicas on EventStoreDB: the seed once, writes, conflicts, and the 
 
   // two replicas starting together load the seed once
   const [a, b] = await Promise.all([replica(), replica()])
-  await a.runner.waitFor(51)
-  await b.runner.waitFor(51)
-  t.equal(a.runner.size, 51)
-  t.equal(b.runner.size, 51)
+  await a.runner.waitFor(seedSize)
+  await b.runner.waitFor(seedSize)
+  t.equal(a.runner.size, seedSize)
+  t.equal(b.runner.size, seedSize)
 
   const stance = '/jurisdictions/us-pa-philadelphia/stance?asOf=2016-03-01'
   t.equal((await a.app.inject({ url: stance })).json().stance.detainer_hold.value, 'serious_crimes_only')
@@ -57,7 +57,7 @@ t.test('two replicas on EventStoreDB: the seed once, writes, conflicts, and the 
     },
   })
   t.equal(write.statusCode, 201, write.body)
-  t.equal(write.json().events[0].position, 51)
+  t.equal(write.json().events[0].position, seedSize)
 
   const stale = await b.app.inject({
     method: 'POST',
@@ -85,13 +85,13 @@ t.test('two replicas on EventStoreDB: the seed once, writes, conflicts, and the 
 
   // a replica started later catches up to the same state
   const c = await replica()
-  await c.runner.waitFor(52)
-  await b.runner.waitFor(52)
+  await c.runner.waitFor(seedSize + 1)
+  await b.runner.waitFor(seedSize + 1)
   const checkpoints = await Promise.all([a, b, c].map(async (r) => (await r.app.inject({ url: '/ledger/checkpoint' })).json()))
   t.same(checkpoints[1], checkpoints[0], 'replica b signs the same checkpoint')
   t.same(checkpoints[2], checkpoints[0], 'replica c signs the same checkpoint')
-  t.equal(checkpoints[0].treeSize, 52)
-  const answers = await Promise.all([a, b, c].map(async (r) => (await r.app.inject({ url: `${stance.replace('2016-03-01', '2017-01-01')}&knownAt=51` })).body))
+  t.equal(checkpoints[0].treeSize, seedSize + 1)
+  const answers = await Promise.all([a, b, c].map(async (r) => (await r.app.inject({ url: `${stance.replace('2016-03-01', '2017-01-01')}&knownAt=${seedSize}` })).body))
   t.equal(answers[1], answers[0])
   t.equal(answers[2], answers[0])
   t.match(JSON.parse(answers[0]!).stance.detainer_hold, { value: 'judicial_warrant_and_serious_crime' })
