@@ -5,7 +5,9 @@ import { correctedClaim, jurisdictionOf, listJurisdictions } from '../../../proj
 import { LedgerError } from '../../errors.js'
 import { checkQuote, registeredSource } from '../../ledger/checkQuote.js'
 import { locateQuote } from '../../writeModel/locateQuote.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerView } from '../../../projections/ledgerView.js'
+import type { LedgerLog } from '../../log/ledgerLog.js'
+import type { EventStore } from '../../stores/eventStore.js'
 import { problemOf, sendProblem, toLedgerError } from '../problems.js'
 import { todayUtc } from '../readContext.js'
 import { knownAtPositionFor } from '../routes/knownAtPosition.js'
@@ -46,7 +48,15 @@ function wantsPage(request: FastifyRequest): boolean {
  * Server-rendered pages for people: `GET /` (for a browser; JSON links for anyone else), a
  * jurisdiction's timeline, and one claim's provenance. No script, no request leaves the service.
  */
-export function pageRoutes(context: RouteContext): FastifyPluginAsync {
+export interface PageRouteDeps {
+  /** The whole store: checkQuote (src/ledger) takes one to read the archived sources. */
+  store: EventStore
+  view: () => LedgerView
+  log: Pick<LedgerLog, 'latest' | 'tree'>
+  clock: () => Date
+}
+
+export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const treeSize = () => context.log.latest()?.treeSize
 

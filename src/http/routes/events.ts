@@ -5,9 +5,12 @@ import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
 import type { ProposedEvent } from '../../writeModel/proposedEvent.js'
-import type { StoredEvent } from '../../stores/eventStore.js'
+import type { EventStore, StoredEvent } from '../../stores/eventStore.js'
 import { claimStatus } from '../../../projections/claimStatus.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerView } from '../../../projections/ledgerView.js'
+import type { RecordEvents } from '../../ledger/recordEvents.js'
+import type { ProjectionRunner } from '../../runner/projectionRunner.js'
+import type { Auth } from '../auth.js'
 import { WriteRequest, WriteResponse } from '../writeRequest.js'
 
 function eventView(stored: StoredEvent) {
@@ -22,7 +25,17 @@ function eventView(stored: StoredEvent) {
   }
 }
 
-export function eventRoutes(context: RouteContext): FastifyPluginAsync {
+export interface EventRouteDeps {
+  store: Pick<EventStore, 'readAll' | 'eventById'>
+  runner: Pick<ProjectionRunner, 'size'>
+  view: () => LedgerView
+  auth: Pick<Auth, 'writer'>
+  recordEvents: RecordEvents
+  /** Write requests a minute per token; 0 turns the limit off. */
+  writeRateLimit: number
+}
+
+export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
 

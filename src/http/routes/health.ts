@@ -2,10 +2,14 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { LedgerError } from '../../errors.js'
-import type { RouteContext } from '../app.js'
+import type { ProjectionRunner } from '../../runner/projectionRunner.js'
 import { problemCatalogue, problemType } from '../problems.js'
 
-export function healthRoutes(context: RouteContext): FastifyPluginAsync {
+export interface HealthRouteDeps {
+  runner: Pick<ProjectionRunner, 'ready' | 'error' | 'size'>
+}
+
+export function healthRoutes(context: HealthRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
     app.get(

@@ -10,7 +10,9 @@ import {
   stanceAnswer,
 } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerView } from '../../../projections/ledgerView.js'
+import type { EventStore } from '../../stores/eventStore.js'
+import type { ResponseCache } from '../responseCache.js'
 import { todayUtc } from '../readContext.js'
 import {
   AsOfQuery as AsOf,
@@ -22,7 +24,14 @@ import {
 } from '../schemas.js'
 import { knownAtPositionFor } from './knownAtPosition.js'
 
-export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
+export interface JurisdictionRouteDeps {
+  store: Pick<EventStore, 'head'>
+  view: () => LedgerView
+  clock: () => Date
+  cache: ResponseCache
+}
+
+export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
     const Params = JurisdictionIdParams

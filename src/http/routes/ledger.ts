@@ -6,14 +6,23 @@ import { EventId } from '../../../events/index.js'
 import { correctedClaim, sourceOf } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
 import { checkQuote } from '../../ledger/checkQuote.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerView } from '../../../projections/ledgerView.js'
+import type { LedgerLog } from '../../log/ledgerLog.js'
+import type { EventStore } from '../../stores/eventStore.js'
 import { CheckpointSchema, ConsistencyProofSchema, InclusionProofSchema } from '../schemas.js'
 
 export const MAX_ENTRY_LINES = 10_000
 
 const Size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
-export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
+export interface LedgerRouteDeps {
+  /** The whole store: checkQuote (src/ledger) takes one to read the archived sources. */
+  store: EventStore
+  view: () => LedgerView
+  log: Pick<LedgerLog, 'latest' | 'tree'>
+}
+
+export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
 

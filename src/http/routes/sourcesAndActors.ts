@@ -4,9 +4,17 @@ import { z } from 'zod'
 import { Slug, sourceStream } from '../../../events/index.js'
 import { actorView, claimsCitingSource, sourceOf } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerView } from '../../../projections/ledgerView.js'
+import type { EventStore } from '../../stores/eventStore.js'
+import type { ResponseCache } from '../responseCache.js'
 
-export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync {
+export interface SourceAndActorRouteDeps {
+  store: Pick<EventStore, 'readStream'>
+  view: () => LedgerView
+  cache: ResponseCache
+}
+
+export function sourceAndActorRoutes(context: SourceAndActorRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
 
