@@ -114,6 +114,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
             readTokens: config.readTokens,
             bodyLimit: config.bodyLimit,
             writeRateLimit: config.writeRateLimit,
+            corsOrigins: config.corsOrigins,
+            responseCacheBytes: config.responseCacheBytes,
           })
         : undefined
     const opened = store

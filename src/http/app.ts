@@ -10,6 +10,7 @@ import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
 import { todayUtc } from './readContext.js'
 import { createResponseCache } from './responseCache.js'
+import { crossOrigin } from './plugins/crossOrigin.js'
 import { gracefulShutdown } from './plugins/gracefulShutdown.js'
 import { loadShedding } from './plugins/loadShedding.js'
 import { openApi } from './plugins/openApi.js'
@@ -40,6 +41,10 @@ export interface AppDeps {
   bodyLimit: number
   /** Write requests a minute per token; 0 turns the limit off. */
   writeRateLimit: number
+  /** LEDGER_CORS_ORIGINS: origins allowed to read (`*`: any); writes need one listed explicitly. */
+  corsOrigins: string[]
+  /** LEDGER_RESPONSE_CACHE_BYTES: the response cache's bound in bytes. */
+  responseCacheBytes: number
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>
@@ -80,6 +85,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(problemHandlers)
   await app.register(strictJsonBody)
   await app.register(securityHeaders)
+  // before anything that may refuse a request, so that a cross-origin script can read the refusal
+  await app.register(crossOrigin, { origins: deps.corsOrigins })
   await app.register(loadShedding)
   await app.register(writeRateLimit, { perMinute: deps.writeRateLimit })
   await app.register(openApi)

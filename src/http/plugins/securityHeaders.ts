@@ -21,7 +21,8 @@ const contentSecurityPolicy = [
  */
 export const securityHeaders = fp(
   async (app: FastifyInstance) => {
-    await app.register(helmet, { contentSecurityPolicy: false })
+    // Cross-Origin-Resource-Policy depends on the answer: crossOrigin.ts sets it
+    await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false })
     app.addHook('onRequest', async (_request, reply) => {
       reply.header('Content-Security-Policy', contentSecurityPolicy)
     })
