@@ -9,7 +9,10 @@ import type { LedgerLog } from '../log/ledgerLog.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
 import { todayUtc } from './readContext.js'
+import { answerValidators } from './answerValidators.js'
 import { createResponseCache } from './responseCache.js'
+import { compression } from './plugins/compression.js'
+import { conditionalRequests } from './plugins/conditionalRequests.js'
 import { crossOrigin } from './plugins/crossOrigin.js'
 import { gracefulShutdown } from './plugins/gracefulShutdown.js'
 import { loadShedding } from './plugins/loadShedding.js'
@@ -49,6 +52,18 @@ export interface AppDeps {
 
 export type App = Awaited<ReturnType<typeof buildApp>>
 
+/** When the event at a position was recorded; the last one asked is kept, as most answers share it. */
+function recordedAtIn(store: Pick<EventStore, 'readAll'>): (position: number) => Promise<string | undefined> {
+  let last: { position: number; recordedAt: string | undefined } | undefined
+  return async (position) => {
+    if (last?.position !== position) {
+      const [stored] = await store.readAll(position, 1)
+      last = { position, recordedAt: (stored?.metadata as { recordedAt?: string } | undefined)?.recordedAt }
+    }
+    return last.recordedAt
+  }
+}
+
 /**
  * Builds the Fastify app; only the entry point listens. Tests call `app.inject()`. Each concern is a
  * plugin under plugins/, registered in the order its hooks must run; each route plugin gets only the
@@ -77,9 +92,16 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler)
 
   const auth = createAuth({ writeTokens: deps.writeTokens, readTokens: deps.readTokens })
-  // a read is a pure function of (URL, applied position, today): the cache's generation
-  const cache = createResponseCache(() => `${deps.view().size}|${todayUtc(deps.clock)}`)
   const { store, runner, view, log, clock } = deps
+  // a read is a pure function of (URL, applied position, latest checkpoint, today): its generation
+  const generation = () => `${view().size}|${log.latest()?.treeSize}|${todayUtc(clock)}`
+  const validators = answerValidators({ generation, readsArePrivate: auth.readsArePrivate })
+  const cache = createResponseCache({
+    generation,
+    validators,
+    recordedAt: recordedAtIn(store),
+    maxBytes: deps.responseCacheBytes,
+  })
 
   // first, so that every route (swagger's own too) is built with it
   await app.register(problemHandlers)
@@ -89,6 +111,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(crossOrigin, { origins: deps.corsOrigins })
   await app.register(loadShedding)
   await app.register(writeRateLimit, { perMinute: deps.writeRateLimit })
+  // compression and the validators hook every route registered after them, swagger's too
+  await app.register(compression)
+  await app.register(conditionalRequests, { validators })
   await app.register(openApi)
   await app.register(gracefulShutdown)
   await app.register(readAuth, { auth })

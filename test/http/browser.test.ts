@@ -172,6 +172,7 @@ t.test('CORS from a page on another origin, in headless Chromium', { skip }, asy
     `fetch('${api}/jurisdictions/us-pa-philadelphia/stance?asOf=2016-03-01').then(async (response) => ({ status: response.status, value: (await response.json()).stance.detainer_hold.value, etag: response.headers.get('etag') }))`,
   )
   t.match(read, { status: 200, value: 'serious_crimes_only' }, 'a read from any origin succeeds')
+  t.match(read.etag, /^"/, 'and the script can read its ETag')
   const size = ledger.runner.size
   t.equal(await inPage(page, write('00000000-0000-4000-8000-00000000c025')), 'blocked: TypeError', 'a write from an unlisted origin is blocked by the browser')
   t.equal(ledger.runner.size, size, 'and nothing was written')

@@ -5,7 +5,7 @@ import { createResponseCache } from '../../src/http/responseCache.js'
 t.test('answers are reused only while the ledger and the day stay the same', async (t) => {
   let generation = 'size-1|2026-11-26'
   let computed = 0
-  const cache = createResponseCache(() => generation, 2)
+  const cache = createResponseCache({ generation: () => generation, maxEntries: 2 })
   const app = Fastify()
   app.get('/answer/:n', (request, reply) =>
     cache.send(request, reply, () => {
@@ -30,4 +30,33 @@ t.test('answers are reused only while the ledger and the day stay the same', asy
   t.equal((await app.inject({ url: '/answer/fail' })).statusCode, 500)
   t.equal((await app.inject({ url: '/answer/fail' })).statusCode, 500)
   t.equal(computed, 8, 'a failure is never cached')
+})
+
+t.test('bounded in bytes: the least recently used go first, and an answer over the budget is sent but not kept', async (t) => {
+  let computed = 0
+  // each answer is {"n":"<n>","pad":"<300 x>"}: 318 bytes; three fit in 1 000, four do not
+  const cache = createResponseCache({ generation: () => 'g', maxBytes: 1_000 })
+  const app = Fastify()
+  app.get('/answer/:n', (request, reply) =>
+    cache.send(request, reply, () => {
+      computed += 1
+      const n = (request.params as { n: string }).n
+      return { n, pad: 'x'.repeat(n === 'huge' ? 2_000 : 300) }
+    }),
+  )
+  t.teardown(() => app.close())
+  const get = (n: string) => app.inject({ url: `/answer/${n}` })
+  for (const n of ['1', '2', '3']) await get(n)
+  t.equal(cache.bytes, 3 * 318, 'three kept')
+  await get('1')
+  t.equal(computed, 3, '1 was a hit, and is now the most recently used')
+  await get('4')
+  t.equal(cache.bytes, 3 * 318, 'still within the budget')
+  t.equal(cache.lookup('/answer/2'), undefined, 'the least recently used went')
+  t.ok(cache.lookup('/answer/1'), 'the refreshed one stayed')
+  const huge = await get('huge')
+  t.equal(huge.statusCode, 200)
+  t.equal(huge.json().pad.length, 2_000, 'answered whole')
+  t.equal(cache.lookup('/answer/huge'), undefined, 'but not kept')
+  t.equal(cache.bytes, 3 * 318, 'and nothing evicted for it')
 })

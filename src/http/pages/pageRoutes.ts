@@ -77,6 +77,7 @@ export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
     fastify.get(
       '/',
       {
+        config: { negotiatesHtml: true },
         schema: {
           summary: 'Where to start',
           description: 'JSON links to the API; a browser (Accept: text/html) gets the readable index of jurisdictions instead.',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { JSON_TYPE, type ResponseCache } from '../responseCache.js'
+import { matchingTag } from '../answerValidators.js'
+import { answerHeaders, type ResponseCache } from '../responseCache.js'
 
 export interface ResponseCachingOptions {
   cache: ResponseCache
@@ -8,15 +9,19 @@ export interface ResponseCachingOptions {
 
 /**
  * Serves a kept answer before validation and the handler run (its URL was valid when it was kept), for
- * the routes that say `config: { cacheable: true }` and fill the cache through `cache.send`. Registered
- * after read auth, so a kept answer stays behind the token.
+ * the routes that say `config: { cacheable: true }` and fill the cache through `cache.send`: a map
+ * lookup and the headers computed when it was kept, or a 304 when the client already holds it.
+ * Registered after read auth, so a kept answer stays behind the token.
  */
 export const responseCaching = fp<ResponseCachingOptions>(
   async (app: FastifyInstance, { cache }) => {
     app.addHook('onRequest', async (request, reply) => {
       if (request.method !== 'GET' || request.routeOptions.config.cacheable !== true) return
-      const body = cache.lookup(request.url)
-      if (body !== undefined) return reply.type(JSON_TYPE).send(body)
+      const answer = cache.lookup(request.url)
+      if (answer === undefined) return
+      const matched = answer.etag === undefined ? undefined : matchingTag(request.headers['if-none-match'], answer.etag)
+      if (matched === undefined) return answerHeaders(reply, answer).send(answer.body)
+      return reply.code(304).header('ETag', matched).header('Cache-Control', answer.cacheControl).send()
     })
   },
   { name: 'response-caching' },

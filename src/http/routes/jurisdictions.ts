@@ -13,7 +13,7 @@ import { LedgerError } from '../../errors.js'
 import type { LedgerView } from '../../../projections/ledgerView.js'
 import type { EventStore } from '../../stores/eventStore.js'
 import type { ResponseCache } from '../responseCache.js'
-import { todayUtc } from '../readContext.js'
+import { pinsBothClocks, todayUtc } from '../readContext.js'
 import {
   AsOfQuery as AsOf,
   Dimension,
@@ -45,7 +45,7 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, pinned: pinsBothClocks },
         schema: {
           summary: 'Jurisdictions with their stance value per dimension',
           description:
@@ -126,7 +126,7 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions/:id/stance',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, pinned: pinsBothClocks },
         schema: {
           summary: 'The stance per dimension as of a date, as known at a moment',
           description:

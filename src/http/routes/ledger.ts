@@ -65,6 +65,8 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
     app.get(
       '/ledger/entries',
       {
+        // a closed range within the tree never changes (beyond the tree it is a 400)
+        config: { pinned: (request) => (request.query as { end?: number }).end !== undefined },
         schema: {
           summary: 'The log’s entry lines (NDJSON): each line’s bytes are the leaf input',
           description:
@@ -101,6 +103,7 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
     app.get(
       '/ledger/proofs/inclusion',
       {
+        config: { pinned: (request) => (request.query as { treeSize?: number }).treeSize !== undefined },
         schema: {
           summary: 'An RFC 9162 inclusion proof for an event',
           tags: ['ledger'],
@@ -133,6 +136,7 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
     app.get(
       '/ledger/proofs/consistency',
       {
+        config: { pinned: (request) => (request.query as { second?: number }).second !== undefined },
         schema: {
           summary: 'An RFC 9162 consistency proof between two tree sizes',
           tags: ['ledger'],
