@@ -6,6 +6,7 @@ import { buildApp, type App } from './http/app.js'
 import { createRecordEvents, type RecordEvents } from './ledger/recordEvents.js'
 import { loadSeed } from './ledger/loadSeed.js'
 import { LedgerLog } from './log/ledgerLog.js'
+import { createLedgerMetrics, type LedgerMetrics } from './metrics/ledgerMetrics.js'
 import { generateSigningKey, loadOrCreateSigningKey, loadSigningKey } from './log/signingKey.js'
 import { seedPath } from './paths.js'
 import { ProjectionRunner, type Applier } from './runner/projectionRunner.js'
@@ -41,6 +42,8 @@ export interface Ledger {
   view(): LedgerView
   writeState(): WriteState
   recordEvents: RecordEvents
+  /** Prometheus metrics: /metrics serves them; the write path and runner feed the core's figures. */
+  metrics: LedgerMetrics
   app: App | undefined
   close(): Promise<void>
 }
@@ -100,6 +103,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const ledgerDeps = { store, runner, writeState: () => writeState }
     if (options.seed === true && config.seed) await loadSeed(seedPath(), ledgerDeps, logger)
     const recordEvents = createRecordEvents({ ...ledgerDeps, clock })
+    const metrics = createLedgerMetrics()
     const app =
       options.withApp === true
         ? await buildApp({
@@ -116,6 +120,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
             writeRateLimit: config.writeRateLimit,
             corsOrigins: config.corsOrigins,
             responseCacheBytes: config.responseCacheBytes,
+            metrics,
           })
         : undefined
     const opened = store
@@ -128,6 +133,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       view: () => view,
       writeState: () => writeState,
       recordEvents,
+      metrics,
       app,
       close: async () => {
         await app?.close()

@@ -6,6 +6,7 @@ import type { ProjectionRunner } from '../runner/projectionRunner.js'
 import type { RecordEvents } from '../ledger/recordEvents.js'
 import type { LedgerView } from '../../projections/ledgerView.js'
 import type { LedgerLog } from '../log/ledgerLog.js'
+import type { LedgerMetrics } from '../metrics/ledgerMetrics.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
 import { todayUtc } from './readContext.js'
@@ -15,6 +16,7 @@ import { compression } from './plugins/compression.js'
 import { conditionalRequests } from './plugins/conditionalRequests.js'
 import { crossOrigin } from './plugins/crossOrigin.js'
 import { gracefulShutdown } from './plugins/gracefulShutdown.js'
+import { metricsEndpoint } from './plugins/metrics.js'
 import { loadShedding } from './plugins/loadShedding.js'
 import { openApi } from './plugins/openApi.js'
 import { problemHandlers } from './plugins/problemHandlers.js'
@@ -48,6 +50,8 @@ export interface AppDeps {
   corsOrigins: string[]
   /** LEDGER_RESPONSE_CACHE_BYTES: the response cache's bound in bytes. */
   responseCacheBytes: number
+  /** The registry /metrics serves; the core feeds its own figures into the same object. */
+  metrics: LedgerMetrics
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>
@@ -95,11 +99,12 @@ export async function buildApp(deps: AppDeps) {
   const { store, runner, view, log, clock } = deps
   // a read is a pure function of (URL, applied position, latest checkpoint, today): its generation
   const generation = () => `${view().size}|${log.latest()?.treeSize}|${todayUtc(clock)}`
+  const recordedAt = recordedAtIn(store)
   const validators = answerValidators({ generation, readsArePrivate: auth.readsArePrivate })
   const cache = createResponseCache({
     generation,
     validators,
-    recordedAt: recordedAtIn(store),
+    recordedAt,
     maxBytes: deps.responseCacheBytes,
   })
 
@@ -118,6 +123,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(gracefulShutdown)
   await app.register(readAuth, { auth })
   await app.register(responseCaching, { cache })
+  await app.register(metricsEndpoint, {
+    metrics: deps.metrics,
+    appliedSize: () => runner.size,
+    latestTreeSize: () => log.latest()?.treeSize,
+    recordedAt,
+    clock,
+  })
 
   await app.register(healthRoutes({ runner }))
   await app.register(
