@@ -119,7 +119,7 @@ export async function buildApp(deps: AppDeps) {
   // compression and the validators hook every route registered after them, swagger's too
   await app.register(compression)
   await app.register(conditionalRequests, { validators })
-  await app.register(openApi)
+  await app.register(openApi, { readsArePrivate: auth.readsArePrivate })
   await app.register(gracefulShutdown)
   await app.register(readAuth, { auth })
   await app.register(responseCaching, { cache })

@@ -79,6 +79,7 @@ export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
       {
         config: { negotiatesHtml: true },
         schema: {
+          operationId: 'getIndex',
           summary: 'Where to start',
           description: 'JSON links to the API; a browser (Accept: text/html) gets the readable index of jurisdictions instead.',
         },

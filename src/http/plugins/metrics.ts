@@ -66,7 +66,7 @@ export const metricsEndpoint = fp<MetricsOptions>(
       '/metrics',
       {
         config: { conditional: false },
-        schema: { summary: 'Prometheus metrics (text format)', tags: ['service'] },
+        schema: { operationId: 'getMetrics', summary: 'Prometheus metrics (text format)', tags: ['service'] },
       },
       async (_request, reply) => {
         const text = await metrics.registry.metrics()

@@ -16,6 +16,7 @@ export function healthRoutes(context: HealthRouteDeps): FastifyPluginAsync {
       '/health',
       {
         schema: {
+          operationId: 'getHealth',
           summary: 'Liveness',
           tags: ['service'],
           response: { 200: z.object({ status: z.literal('ok') }) },
@@ -25,13 +26,21 @@ export function healthRoutes(context: HealthRouteDeps): FastifyPluginAsync {
     )
     app.get(
       '/problems',
-      { schema: { summary: 'Every problem type this service answers with', tags: ['service'] } },
+      {
+        schema: {
+          operationId: 'listProblems',
+          summary: 'Every problem type this service answers with',
+          tags: ['service'],
+        },
+      },
       async () => ({ problems: problemCatalogue() }),
     )
     app.get(
       '/problems/:type',
       {
+        config: { problems: ['not_found'] },
         schema: {
+          operationId: 'getProblem',
           summary: 'One problem type',
           tags: ['service'],
           params: z.strictObject({ type: z.string().max(100) }),
@@ -50,6 +59,7 @@ export function healthRoutes(context: HealthRouteDeps): FastifyPluginAsync {
       '/ready',
       {
         schema: {
+          operationId: 'getReady',
           summary: 'Readiness: projections caught up with the store (503 until then)',
           tags: ['service'],
         },

@@ -45,8 +45,9 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions',
       {
-        config: { cacheable: true, pinned: pinsBothClocks },
+        config: { cacheable: true, pinned: pinsBothClocks, problems: ['invalid_known_at', 'not_yet_applied', 'store_unavailable'] },
         schema: {
+          operationId: 'listJurisdictions',
           summary: 'Jurisdictions with their stance value per dimension',
           description:
             'Filter with dimension and value together: which cities declined detainers as of 2017-06-30? (`dimension=detainer_hold&value=decline_all&asOf=2017-06-30`)',
@@ -97,8 +98,9 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions/:id',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, problems: ['not_found'] },
         schema: {
+          operationId: 'getJurisdiction',
           summary: 'A jurisdiction: registered fields, designations and today’s stance',
           tags: ['stances'],
           params: Params,
@@ -126,8 +128,9 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions/:id/stance',
       {
-        config: { cacheable: true, pinned: pinsBothClocks },
+        config: { cacheable: true, pinned: pinsBothClocks, problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'] },
         schema: {
+          operationId: 'getStance',
           summary: 'The stance per dimension as of a date, as known at a moment',
           description:
             'Valid time `asOf` (default today, UTC) and record time `knownAt` (default everything). Every dimension of the taxonomy is present; `unknown` when nothing is recorded.',
@@ -153,8 +156,9 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions/:id/history',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'] },
         schema: {
+          operationId: 'getHistory',
           summary: 'The claims in valid-time order, with status, corrections and retraction',
           description: '`from`/`to` are partial dates, inclusive, matching overlapping periods.',
           tags: ['stances'],

@@ -53,7 +53,9 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
     app.get(
       '/ledger/checkpoint',
       {
+        config: { problems: ['not_ready'] },
         schema: {
+          operationId: 'getCheckpoint',
           summary: 'The latest signed checkpoint (C2SP signed note)',
           tags: ['ledger'],
           response: { 200: CheckpointSchema },
@@ -66,8 +68,12 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
       '/ledger/entries',
       {
         // a closed range within the tree never changes (beyond the tree it is a 400)
-        config: { pinned: (request) => (request.query as { end?: number }).end !== undefined },
+        config: {
+          pinned: (request) => (request.query as { end?: number }).end !== undefined,
+          problems: ['invalid_tree_size', 'store_unavailable'],
+        },
         schema: {
+          operationId: 'getEntries',
           summary: 'The log’s entry lines (NDJSON): each line’s bytes are the leaf input',
           description:
             'Positions start (inclusive, default 0) to end (exclusive, default the tree size), at most 10 000 lines a response with Link rel="next" when cut.',
@@ -103,8 +109,12 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
     app.get(
       '/ledger/proofs/inclusion',
       {
-        config: { pinned: (request) => (request.query as { treeSize?: number }).treeSize !== undefined },
+        config: {
+          pinned: (request) => (request.query as { treeSize?: number }).treeSize !== undefined,
+          problems: ['not_found', 'invalid_tree_size', 'store_unavailable'],
+        },
         schema: {
+          operationId: 'getInclusionProof',
           summary: 'An RFC 9162 inclusion proof for an event',
           tags: ['ledger'],
           querystring: z.strictObject({
@@ -136,8 +146,12 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
     app.get(
       '/ledger/proofs/consistency',
       {
-        config: { pinned: (request) => (request.query as { second?: number }).second !== undefined },
+        config: {
+          pinned: (request) => (request.query as { second?: number }).second !== undefined,
+          problems: ['invalid_tree_size'],
+        },
         schema: {
+          operationId: 'getConsistencyProof',
           summary: 'An RFC 9162 consistency proof between two tree sizes',
           tags: ['ledger'],
           querystring: z.strictObject({ first: Size, second: Size.optional() }),
@@ -167,7 +181,9 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
     app.get(
       '/events/:id/provenance',
       {
+        config: { problems: ['not_found', 'store_unavailable'] },
         schema: {
+          operationId: 'getProvenance',
           summary:
             'Where a claim came from: source and via chain, the quote re-checked, corrections, and its inclusion proof',
           tags: ['ledger'],

@@ -21,8 +21,9 @@ export function sourceAndActorRoutes(context: SourceAndActorRouteDeps): FastifyP
     app.get(
       '/sources/:id',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, problems: ['not_found', 'store_unavailable'] },
         schema: {
+          operationId: 'getSource',
           summary: 'A source (with ?content=true its archived text) and every claim citing it',
           tags: ['stances'],
           params: z.strictObject({
@@ -53,8 +54,9 @@ export function sourceAndActorRoutes(context: SourceAndActorRouteDeps): FastifyP
     app.get(
       '/actors/:id',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, problems: ['not_found'] },
         schema: {
+          operationId: 'getActor',
           summary: 'An actor (latest name and office seen) and their claims',
           tags: ['stances'],
           params: z.strictObject({ id: Slug.meta({ examples: ['jim-kenney'] }) }),
