@@ -121,6 +121,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
             corsOrigins: config.corsOrigins,
             responseCacheBytes: config.responseCacheBytes,
             metrics,
+            otelEndpoint: config.otelEndpoint,
           })
         : undefined
     const opened = store

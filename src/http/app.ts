@@ -7,6 +7,9 @@ import type { RecordEvents } from '../ledger/recordEvents.js'
 import type { LedgerView } from '../../projections/ledgerView.js'
 import type { LedgerLog } from '../log/ledgerLog.js'
 import type { LedgerMetrics } from '../metrics/ledgerMetrics.js'
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { otlpSpanProcessor, startTracing, tracedStore } from '../tracing/tracing.js'
+import { tracing } from './plugins/tracing.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
 import { todayUtc } from './readContext.js'
@@ -52,6 +55,10 @@ export interface AppDeps {
   responseCacheBytes: number
   /** The registry /metrics serves; the core feeds its own figures into the same object. */
   metrics: LedgerMetrics
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: traces go there; unset (and no spanProcessor) means no tracing. */
+  otelEndpoint?: string
+  /** Where spans go instead (a test's in-memory exporter). */
+  spanProcessor?: SpanProcessor
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>
@@ -96,7 +103,10 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler)
 
   const auth = createAuth({ writeTokens: deps.writeTokens, readTokens: deps.readTokens })
-  const { store, runner, view, log, clock } = deps
+  const spanProcessor = deps.spanProcessor ?? (deps.otelEndpoint === undefined ? undefined : await otlpSpanProcessor(deps.otelEndpoint))
+  const traces = spanProcessor === undefined ? undefined : await startTracing(spanProcessor)
+  const { runner, view, log, clock } = deps
+  const store = traces === undefined ? deps.store : tracedStore(deps.store, traces.tracer)
   // a read is a pure function of (URL, applied position, latest checkpoint, today): its generation
   const generation = () => `${view().size}|${log.latest()?.treeSize}|${todayUtc(clock)}`
   const recordedAt = recordedAtIn(store)
@@ -110,6 +120,7 @@ export async function buildApp(deps: AppDeps) {
 
   // first, so that every route (swagger's own too) is built with it
   await app.register(problemHandlers)
+  if (traces !== undefined) await app.register(tracing, { instrumentation: traces.plugin, shutdown: traces.shutdown })
   await app.register(strictJsonBody)
   await app.register(securityHeaders)
   // before anything that may refuse a request, so that a cross-origin script can read the refusal
