@@ -1,4 +1,6 @@
+import { Negotiator } from '@fastify/accept-negotiator'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import type { Validators } from './answerValidators.js'
 
 /** A kept answer: its bytes and the headers that go with them, computed once when it was kept. */
@@ -7,6 +9,16 @@ export interface CachedAnswer {
   etag: string | undefined
   cacheControl: string | undefined
   lastModified: string | undefined
+  /** The body compressed, per coding, made the first time a client asks for it (counted in bytes). */
+  encoded: { br?: Buffer; gzip?: Buffer }
+}
+
+/** As @fastify/compress does for everything else (plugins/compression.ts): br q4 or gzip, above 1 KiB. */
+const COMPRESS_ABOVE = 1_024
+const codings = new Negotiator<'br' | 'gzip'>({ supportedValues: ['br', 'gzip'] })
+const compressors = {
+  br: (body: Buffer) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }),
+  gzip: (body: Buffer) => gzipSync(body),
 }
 
 /**
@@ -20,6 +32,8 @@ export interface ResponseCache {
   send(request: FastifyRequest, reply: FastifyReply, compute: () => unknown | Promise<unknown>): Promise<FastifyReply>
   /** The kept answer for this URL, if the ledger and the day are unchanged since it was kept. */
   lookup(url: string): CachedAnswer | undefined
+  /** Sends a kept answer with its headers, compressed as the request accepts. */
+  sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): FastifyReply
   /** Bytes of the bodies kept now. */
   readonly bytes: number
 }
@@ -45,6 +59,26 @@ export function answerHeaders(reply: FastifyReply, answer: CachedAnswer): Fastif
   return reply.type(JSON_TYPE)
 }
 
+/**
+ * The bytes to send for this request: compressed once per coding and kept with the answer, so a hit
+ * stays a lookup (@fastify/compress passes a body that already has a Content-Encoding through; the
+ * validators plugin adds the coding to the ETag). `made` is set when it was compressed just now.
+ */
+function encodedFor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: CachedAnswer,
+): { payload: Buffer; made?: 'br' | 'gzip' } {
+  const accept = request.headers['accept-encoding']
+  if (answer.body.length < COMPRESS_ABOVE || accept === undefined) return { payload: answer.body }
+  const coding = codings.negotiate(accept)
+  if (coding === null) return { payload: answer.body }
+  reply.header('Content-Encoding', coding).header('Vary', 'Accept-Encoding')
+  const kept = answer.encoded[coding]
+  if (kept !== undefined) return { payload: kept }
+  return { payload: compressors[coding](answer.body), made: coding }
+}
+
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const { generation: generationOf, maxEntries = 2_000, maxBytes = 67_108_864 } = options
   const entries = new Map<string, CachedAnswer>()
@@ -58,11 +92,29 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       generation = now
     }
   }
+  const sizeOf = (answer: CachedAnswer): number =>
+    answer.body.length + (answer.encoded.br?.length ?? 0) + (answer.encoded.gzip?.length ?? 0)
   const evict = (url: string): void => {
     const answer = entries.get(url)
     if (answer === undefined) return
     entries.delete(url)
-    bytes -= answer.body.length
+    bytes -= sizeOf(answer)
+  }
+  /** Makes room for `more` bytes (and an entry), least recently used first, never evicting `keep`. */
+  const fit = (more: number, keep: string, newEntry: boolean): boolean => {
+    for (const url of entries.keys()) {
+      if (bytes + more <= maxBytes && (!newEntry || entries.size < maxEntries)) break
+      if (url !== keep) evict(url)
+    }
+    return bytes + more <= maxBytes
+  }
+  const sendAnswer = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): FastifyReply => {
+    const { payload, made } = encodedFor(request, reply, answer)
+    if (made !== undefined && entries.get(request.url) === answer && fit(payload.length, request.url, false)) {
+      answer.encoded[made] = payload
+      bytes += payload.length
+    }
+    return answerHeaders(reply, answer).send(payload)
   }
   const lastModifiedOf = async (answer: unknown): Promise<string | undefined> => {
     const position = (answer as { knownAtPosition?: unknown } | null)?.knownAtPosition
@@ -78,6 +130,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       current()
       return entries.get(url)
     },
+    sendAnswer,
     async send(request, reply, compute) {
       current()
       const kept = entries.get(request.url)
@@ -85,7 +138,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         // refresh its place: the map's order is the eviction order
         entries.delete(request.url)
         entries.set(request.url, kept)
-        return answerHeaders(reply, kept).send(kept.body)
+        return sendAnswer(request, reply, kept)
       }
       const started = generation
       const validators = options.validators?.(request)
@@ -95,16 +148,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         etag: validators?.etag,
         cacheControl: validators?.cacheControl,
         lastModified: await lastModifiedOf(result),
+        encoded: {},
       }
       if (generationOf() === started && answer.body.length <= maxBytes) {
         evict(request.url)
-        while (entries.size >= maxEntries || (entries.size > 0 && bytes + answer.body.length > maxBytes)) {
-          evict(entries.keys().next().value!)
-        }
+        fit(answer.body.length, request.url, true)
         entries.set(request.url, answer)
         bytes += answer.body.length
       }
-      return answerHeaders(reply, answer).send(answer.body)
+      return sendAnswer(request, reply, answer)
     },
   }
 }

@@ -1,5 +1,6 @@
 import t from 'tap'
 import Fastify from 'fastify'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { createResponseCache } from '../../src/http/responseCache.js'
 
 t.test('answers are reused only while the ledger and the day stay the same', async (t) => {
@@ -59,4 +60,31 @@ t.test('bounded in bytes: the least recently used go first, and an answer over t
   t.equal(huge.json().pad.length, 2_000, 'answered whole')
   t.equal(cache.lookup('/answer/huge'), undefined, 'but not kept')
   t.equal(cache.bytes, 3 * 318, 'and nothing evicted for it')
+})
+
+t.test('a kept answer is compressed once per coding, and its compressed bytes count against the budget', async (t) => {
+  const cache = createResponseCache({ generation: () => 'g', maxBytes: 10_000 })
+  const app = Fastify()
+  const answer = { items: Array.from({ length: 100 }, (_, n) => ({ n, text: 'the same words again' })) }
+  app.get('/big', (request, reply) => cache.send(request, reply, () => answer))
+  t.teardown(() => app.close())
+  const plain = await app.inject({ url: '/big' })
+  const kept = cache.bytes
+  t.equal(kept, plain.rawPayload.length, 'the body alone')
+  t.ok(kept > 1_024, 'over the compression threshold')
+
+  const br = await app.inject({ url: '/big', headers: { 'accept-encoding': 'br;q=1, gzip;q=0.5' } })
+  t.equal(br.headers['content-encoding'], 'br', 'the client’s preference')
+  t.match(br.headers.vary, /Accept-Encoding/)
+  t.same(brotliDecompressSync(br.rawPayload), plain.rawPayload)
+  t.equal(cache.bytes, kept + br.rawPayload.length, 'the br bytes are kept and counted')
+  const again = await app.inject({ url: '/big', headers: { 'accept-encoding': 'br' } })
+  t.same(again.rawPayload, br.rawPayload)
+  t.equal(cache.bytes, kept + br.rawPayload.length, 'a second br hit compresses nothing more')
+  const gzip = await app.inject({ url: '/big', headers: { 'accept-encoding': 'gzip' } })
+  t.same(gunzipSync(gzip.rawPayload), plain.rawPayload)
+  t.equal(cache.bytes, kept + br.rawPayload.length + gzip.rawPayload.length)
+  const identity = await app.inject({ url: '/big', headers: { 'accept-encoding': 'identity' } })
+  t.notOk(identity.headers['content-encoding'])
+  t.same(identity.rawPayload, plain.rawPayload)
 })

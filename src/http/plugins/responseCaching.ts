@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { matchingTag } from '../answerValidators.js'
-import { answerHeaders, type ResponseCache } from '../responseCache.js'
+import type { ResponseCache } from '../responseCache.js'
 
 export interface ResponseCachingOptions {
   cache: ResponseCache
@@ -20,7 +20,7 @@ export const responseCaching = fp<ResponseCachingOptions>(
       const answer = cache.lookup(request.url)
       if (answer === undefined) return
       const matched = answer.etag === undefined ? undefined : matchingTag(request.headers['if-none-match'], answer.etag)
-      if (matched === undefined) return answerHeaders(reply, answer).send(answer.body)
+      if (matched === undefined) return cache.sendAnswer(request, reply, answer)
       return reply.code(304).header('ETag', matched).header('Cache-Control', answer.cacheControl).send()
     })
   },
