@@ -24,7 +24,8 @@ export function answerValidators(options: { generation: () => string; readsArePr
   return (request: FastifyRequest): Validators => {
     const config = request.routeOptions.config
     const pinned = config.pinned?.(request) === true
-    const representation = config.negotiatesHtml === true && prefersHtml(request.headers.accept) ? 'html' : ''
+    const representation =
+      config.negotiatesHtml === true && prefersHtml(request.headers.accept) ? 'html' : ''
     const determinants = `${pinned ? 'pinned' : options.generation()}\n${representation}\n${request.url}`
     return {
       etag: `"${createHash('sha256').update(determinants).digest('base64url').slice(0, 27)}"`,

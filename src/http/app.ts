@@ -1,6 +1,10 @@
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
 import type { EventStore } from '../stores/eventStore.js'
 import type { ProjectionRunner } from '../runner/projectionRunner.js'
 import type { RecordEvents } from '../ledger/recordEvents.js'
@@ -8,12 +12,13 @@ import type { LedgerView } from '../../projections/ledgerView.js'
 import type { LedgerLog } from '../log/ledgerLog.js'
 import type { LedgerMetrics } from '../metrics/ledgerMetrics.js'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { otlpSpanProcessor, startTracing, tracedStore } from '../tracing/tracing.js'
+import { startTracing, tracedStore } from '../tracing/tracing.js'
 import { tracing } from './plugins/tracing.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
 import { todayUtc } from './readContext.js'
 import { answerValidators } from './answerValidators.js'
+import { recordedAtOf } from './recordedAtOf.js'
 import { createResponseCache } from './responseCache.js'
 import { compression } from './plugins/compression.js'
 import { conditionalRequests } from './plugins/conditionalRequests.js'
@@ -63,18 +68,6 @@ export interface AppDeps {
 
 export type App = Awaited<ReturnType<typeof buildApp>>
 
-/** When the event at a position was recorded; the last one asked is kept, as most answers share it. */
-function recordedAtIn(store: Pick<EventStore, 'readAll'>): (position: number) => Promise<string | undefined> {
-  let last: { position: number; recordedAt: string | undefined } | undefined
-  return async (position) => {
-    if (last?.position !== position) {
-      const [stored] = await store.readAll(position, 1)
-      last = { position, recordedAt: (stored?.metadata as { recordedAt?: string } | undefined)?.recordedAt }
-    }
-    return last.recordedAt
-  }
-}
-
 /**
  * Builds the Fastify app; only the entry point listens. Tests call `app.inject()`. Each concern is a
  * plugin under plugins/, registered in the order its hooks must run; each route plugin gets only the
@@ -103,13 +96,12 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler)
 
   const auth = createAuth({ writeTokens: deps.writeTokens, readTokens: deps.readTokens })
-  const spanProcessor = deps.spanProcessor ?? (deps.otelEndpoint === undefined ? undefined : await otlpSpanProcessor(deps.otelEndpoint))
-  const traces = spanProcessor === undefined ? undefined : await startTracing(spanProcessor)
+  const traces = await startTracing(deps)
   const { runner, view, log, clock } = deps
   const store = traces === undefined ? deps.store : tracedStore(deps.store, traces.tracer)
   // a read is a pure function of (URL, applied position, latest checkpoint, today): its generation
   const generation = () => `${view().size}|${log.latest()?.treeSize}|${todayUtc(clock)}`
-  const recordedAt = recordedAtIn(store)
+  const recordedAt = recordedAtOf(store)
   const validators = answerValidators({ generation, readsArePrivate: auth.readsArePrivate })
   const cache = createResponseCache({
     generation,
@@ -120,7 +112,8 @@ export async function buildApp(deps: AppDeps) {
 
   // first, so that every route (swagger's own too) is built with it
   await app.register(problemHandlers)
-  if (traces !== undefined) await app.register(tracing, { instrumentation: traces.plugin, shutdown: traces.shutdown })
+  if (traces !== undefined)
+    await app.register(tracing, { instrumentation: traces.plugin, shutdown: traces.shutdown })
   await app.register(strictJsonBody)
   await app.register(securityHeaders)
   // before anything that may refuse a request, so that a cross-origin script can read the refusal
@@ -144,7 +137,14 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(healthRoutes({ runner }))
   await app.register(
-    eventRoutes({ store, runner, view, auth, recordEvents: deps.recordEvents, writeRateLimit: deps.writeRateLimit }),
+    eventRoutes({
+      store,
+      runner,
+      view,
+      auth,
+      recordEvents: deps.recordEvents,
+      writeRateLimit: deps.writeRateLimit,
+    }),
   )
   await app.register(jurisdictionRoutes({ store, view, clock, cache }))
   await app.register(sourceAndActorRoutes({ store, view, cache }))

@@ -28,7 +28,10 @@ type Document = {
   [key: string]: unknown
 }
 
-const header = (description: string, schema: object = { type: 'string' }) => ({ description, schema })
+const header = (description: string, schema: object = { type: 'string' }) => ({
+  description,
+  schema,
+})
 
 const components = {
   schemas: { Problem: z.toJSONSchema(ProblemSchema, { target: 'draft-2020-12' }) },
@@ -53,7 +56,10 @@ const components = {
   responses: {
     NotModified: {
       description: 'Not Modified: the answer is the one whose ETag was sent in If-None-Match',
-      headers: { ETag: { $ref: '#/components/headers/ETag' }, 'Cache-Control': { $ref: '#/components/headers/CacheControl' } },
+      headers: {
+        ETag: { $ref: '#/components/headers/ETag' },
+        'Cache-Control': { $ref: '#/components/headers/CacheControl' },
+      },
     },
   },
 }
@@ -63,13 +69,18 @@ function problemResponses(codes: Iterable<ErrorCode>): Record<string, unknown> {
   const byStatus = new Map<number, string[]>()
   for (const code of new Set(codes)) {
     const entry = catalogue.get(code)!
-    byStatus.set(entry.status, [...(byStatus.get(entry.status) ?? []), `\`${entry.type}\`: ${entry.title}`])
+    byStatus.set(entry.status, [
+      ...(byStatus.get(entry.status) ?? []),
+      `\`${entry.type}\`: ${entry.title}`,
+    ])
   }
   const responses: Record<string, unknown> = {}
   for (const [status, types] of [...byStatus].sort(([a], [b]) => a - b)) {
     const headers: Record<string, unknown> = {}
-    if (status === 401) headers['WWW-Authenticate'] = { $ref: '#/components/headers/WWWAuthenticate' }
-    if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' }
+    if (status === 401)
+      headers['WWW-Authenticate'] = { $ref: '#/components/headers/WWWAuthenticate' }
+    if (status === 429 || status === 503)
+      headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' }
     responses[String(status)] = {
       description: `RFC 9457 problem details; \`type\` is one of: ${types.join('; ')}`,
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
@@ -102,7 +113,10 @@ export function completeDocument<D extends object>(
       if (options.readsArePrivate && !open && !write) codes.push('unauthorized')
       Object.assign(operation.responses, problemResponses(codes))
       if (write || note.conditional === false) continue
-      operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/IfNoneMatch' }]
+      operation.parameters = [
+        ...(operation.parameters ?? []),
+        { $ref: '#/components/parameters/IfNoneMatch' },
+      ]
       operation.responses['304'] = { $ref: '#/components/responses/NotModified' }
       const ok = operation.responses['200'] as { headers?: Record<string, unknown> } | undefined
       if (ok !== undefined) {
@@ -110,13 +124,16 @@ export function completeDocument<D extends object>(
           ...ok.headers,
           ETag: { $ref: '#/components/headers/ETag' },
           'Cache-Control': { $ref: '#/components/headers/CacheControl' },
-          ...(note.cacheable === true ? { 'Last-Modified': { $ref: '#/components/headers/LastModified' } } : {}),
+          ...(note.cacheable === true
+            ? { 'Last-Modified': { $ref: '#/components/headers/LastModified' } }
+            : {}),
         }
       }
     }
   }
   const merged: Record<string, Record<string, unknown>> = { ...document.components }
-  for (const [kind, entries] of Object.entries(components)) merged[kind] = { ...merged[kind], ...entries }
+  for (const [kind, entries] of Object.entries(components))
+    merged[kind] = { ...merged[kind], ...entries }
   return { ...document, components: merged } as D
 }
 

@@ -17,7 +17,8 @@ export interface CachedAnswer {
 const COMPRESS_ABOVE = 1_024
 const codings = new Negotiator<'br' | 'gzip'>({ supportedValues: ['br', 'gzip'] })
 const compressors = {
-  br: (body: Buffer) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }),
+  br: (body: Buffer) =>
+    brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }),
   gzip: (body: Buffer) => gzipSync(body),
 }
 
@@ -29,7 +30,11 @@ const compressors = {
  */
 export interface ResponseCache {
   /** Answers from the cache, or computes, keeps and answers. */
-  send(request: FastifyRequest, reply: FastifyReply, compute: () => unknown | Promise<unknown>): Promise<FastifyReply>
+  send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    compute: () => unknown | Promise<unknown>,
+  ): Promise<FastifyReply>
   /** The kept answer for this URL, if the ledger and the day are unchanged since it was kept. */
   lookup(url: string): CachedAnswer | undefined
   /** Sends a kept answer with its headers, compressed as the request accepts. */
@@ -108,9 +113,17 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     }
     return bytes + more <= maxBytes
   }
-  const sendAnswer = (request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): FastifyReply => {
+  const sendAnswer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    answer: CachedAnswer,
+  ): FastifyReply => {
     const { payload, made } = encodedFor(request, reply, answer)
-    if (made !== undefined && entries.get(request.url) === answer && fit(payload.length, request.url, false)) {
+    if (
+      made !== undefined &&
+      entries.get(request.url) === answer &&
+      fit(payload.length, request.url, false)
+    ) {
       answer.encoded[made] = payload
       bytes += payload.length
     }

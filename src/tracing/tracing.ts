@@ -3,10 +3,21 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
 
 /**
  * OpenTelemetry, loaded only when asked for (OTEL_EXPORTER_OTLP_ENDPOINT, or a processor a test
- * passes): without it nothing here is imported and no request pays for it.
+ * passes): otherwise nothing of it is imported, no request pays for it, and undefined comes back.
  */
-export async function startTracing(spanProcessor: SpanProcessor) {
-  const [{ BasicTracerProvider }, { AsyncLocalStorageContextManager }, { FastifyOtelInstrumentation }] = await Promise.all([
+export async function startTracing(options: {
+  otelEndpoint?: string
+  spanProcessor?: SpanProcessor
+}) {
+  const spanProcessor =
+    options.spanProcessor ??
+    (options.otelEndpoint === undefined ? undefined : await otlpSpanProcessor(options.otelEndpoint))
+  if (spanProcessor === undefined) return undefined
+  const [
+    { BasicTracerProvider },
+    { AsyncLocalStorageContextManager },
+    { FastifyOtelInstrumentation },
+  ] = await Promise.all([
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/context-async-hooks'),
     import('@fastify/otel'),
@@ -31,7 +42,9 @@ export async function otlpSpanProcessor(endpoint: string): Promise<SpanProcessor
     import('@opentelemetry/exporter-trace-otlp-http'),
   ])
   // the variable names the collector's base URL; traces go to /v1/traces under it (OTLP spec)
-  return new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }))
+  return new BatchSpanProcessor(
+    new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
+  )
 }
 
 /** The store with a span around each call (`store.readAll`, …), as a child of the request's span. */

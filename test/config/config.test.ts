@@ -27,9 +27,15 @@ t.test('they parse, and a bad value names its variable', async (t) => {
   t.same(config.corsOrigins, ['https://newsroom.example', 'http://127.0.0.1:8080', '*'])
   t.equal(config.responseCacheBytes, 1_048_576)
   t.equal(config.otelEndpoint, 'http://127.0.0.1:4318')
-  t.match(refusal({ LEDGER_CORS_ORIGINS: 'https://newsroom.example/' }), /LEDGER_CORS_ORIGINS: item 1 .*no path/)
+  t.match(
+    refusal({ LEDGER_CORS_ORIGINS: 'https://newsroom.example/' }),
+    /LEDGER_CORS_ORIGINS: item 1 .*no path/,
+  )
   t.match(refusal({ LEDGER_CORS_ORIGINS: 'newsroom.example' }), /LEDGER_CORS_ORIGINS/)
   t.match(refusal({ LEDGER_RESPONSE_CACHE_BYTES: 'lots' }), /LEDGER_RESPONSE_CACHE_BYTES/)
   t.match(refusal({ LEDGER_RESPONSE_CACHE_BYTES: '-1' }), /LEDGER_RESPONSE_CACHE_BYTES/)
-  t.match(refusal({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }), /OTEL_EXPORTER_OTLP_ENDPOINT: expected an http\(s\) URL/)
+  t.match(
+    refusal({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }),
+    /OTEL_EXPORTER_OTLP_ENDPOINT: expected an http\(s\) URL/,
+  )
 })

@@ -9,7 +9,11 @@ function preflight(origin: string, method: string, url = stance, headers = 'auth
   return {
     method: 'OPTIONS' as const,
     url,
-    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers },
+    headers: {
+      origin,
+      'access-control-request-method': method,
+      'access-control-request-headers': headers,
+    },
   }
 }
 
@@ -20,7 +24,11 @@ t.test('by default any origin may read and none may write', async (t) => {
   t.equal(read.statusCode, 200)
   t.equal(read.headers['access-control-allow-origin'], '*')
   t.match(read.headers['access-control-expose-headers'], /ETag/, 'a script may read the ETag')
-  t.equal(read.headers['cross-origin-resource-policy'], 'cross-origin', 'the API answer may be embedded elsewhere')
+  t.equal(
+    read.headers['cross-origin-resource-policy'],
+    'cross-origin',
+    'the API answer may be embedded elsewhere',
+  )
 
   const readPreflight = await ledger.app.inject(preflight(stranger, 'GET'))
   t.equal(readPreflight.statusCode, 204)
@@ -29,7 +37,9 @@ t.test('by default any origin may read and none may write', async (t) => {
   t.match(readPreflight.headers['access-control-allow-headers'], /If-None-Match/)
   t.equal(readPreflight.headers['access-control-max-age'], '86400', 'the preflight is cached')
 
-  const writePreflight = await ledger.app.inject(preflight(stranger, 'POST', '/events', 'authorization,content-type'))
+  const writePreflight = await ledger.app.inject(
+    preflight(stranger, 'POST', '/events', 'authorization,content-type'),
+  )
   t.notOk(writePreflight.headers['access-control-allow-origin'], 'no origin may write with `*`')
 })
 
@@ -43,11 +53,15 @@ t.test('LEDGER_CORS_ORIGINS lists who may read, and only those listed may write'
   t.equal(strangerRead.statusCode, 200, 'CORS is the browser’s to enforce; curl still reads')
   t.notOk(strangerRead.headers['access-control-allow-origin'])
 
-  const listedWrite = await ledger.app.inject(preflight(newsroom, 'POST', '/events', 'authorization,content-type'))
+  const listedWrite = await ledger.app.inject(
+    preflight(newsroom, 'POST', '/events', 'authorization,content-type'),
+  )
   t.equal(listedWrite.statusCode, 204)
   t.equal(listedWrite.headers['access-control-allow-origin'], newsroom)
   t.match(listedWrite.headers['access-control-allow-methods'], /POST/)
-  const strangerWrite = await ledger.app.inject(preflight(stranger, 'POST', '/events', 'authorization,content-type'))
+  const strangerWrite = await ledger.app.inject(
+    preflight(stranger, 'POST', '/events', 'authorization,content-type'),
+  )
   t.notOk(strangerWrite.headers['access-control-allow-origin'])
 
   const write = await ledger.app.inject({
@@ -56,7 +70,11 @@ t.test('LEDGER_CORS_ORIGINS lists who may read, and only those listed may write'
     headers: { ...authorised, origin: newsroom },
     payload: { events: [] },
   })
-  t.equal(write.headers['access-control-allow-origin'], newsroom, 'a refusal is readable by the listed origin')
+  t.equal(
+    write.headers['access-control-allow-origin'],
+    newsroom,
+    'a refusal is readable by the listed origin',
+  )
 })
 
 t.test('pages stay same-origin; a preflight needs no read token', async (t) => {

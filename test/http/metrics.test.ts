@@ -9,13 +9,16 @@ function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, 
   const types = new Map<string, string>()
   for (const line of text.split('\n')) {
     if (line === '') continue
-    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line)
+    const type =
+      /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line)
     if (type !== null) {
       types.set(type[1]!, type[2]!)
       continue
     }
     if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line)
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(
+      line,
+    )
     if (sample === null) throw new Error(`not Prometheus text: ${line}`)
     const labels: Record<string, string> = {}
     for (const pair of (sample[2] ?? '').match(/[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"/g) ?? []) {
@@ -27,8 +30,15 @@ function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, 
   return { samples, types }
 }
 
-function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value
+function value(
+  samples: Sample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  return samples.find(
+    (sample) =>
+      sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v),
+  )?.value
 }
 
 const stanceRoute = { method: 'GET', route: '/jurisdictions/:id/stance', status_code: '200' }
@@ -50,22 +60,40 @@ t.test('/metrics is Prometheus text; the request counter grows by the requests m
   const { samples, types } = parsePrometheus(response.body)
   t.equal(types.get('http_request_duration_seconds'), 'histogram')
   t.equal(
-    value(samples, 'http_request_duration_seconds_count', stanceRoute)! - value(before.samples, 'http_request_duration_seconds_count', stanceRoute)!,
+    value(samples, 'http_request_duration_seconds_count', stanceRoute)! -
+      value(before.samples, 'http_request_duration_seconds_count', stanceRoute)!,
     3,
     'three more stance answers, counted by route pattern, not by path',
   )
-  t.equal(value(samples, 'http_request_duration_seconds_count', { ...stanceRoute, status_code: '404' }), 1, 'by status')
+  t.equal(
+    value(samples, 'http_request_duration_seconds_count', { ...stanceRoute, status_code: '404' }),
+    1,
+    'by status',
+  )
   t.equal(value(samples, 'ledger_size_events'), 51, 'the seed')
   t.equal(value(samples, 'ledger_checkpoint_tree_size'), 51)
-  t.equal(value(samples, 'ledger_checkpoint_age_seconds'), (Date.parse('2026-11-26T10:00:00Z') - Date.parse('2026-11-20T12:00:00Z')) / 1_000, 'since the seed’s last entry was recorded')
-  t.ok(value(samples, 'nodejs_eventloop_delay_seconds', { quantile: '0.99' })! >= 0, 'event-loop delay')
-  for (const name of ['ledger_group_commit_requests', 'ledger_group_commit_events']) t.equal(types.get(name), 'histogram', `${name}: the core's to feed`)
-  for (const name of ['ledger_read_model_lag_events', 'ledger_store_connected']) t.equal(types.get(name), 'gauge', `${name}: the core's to feed`)
+  t.equal(
+    value(samples, 'ledger_checkpoint_age_seconds'),
+    (Date.parse('2026-11-26T10:00:00Z') - Date.parse('2026-11-20T12:00:00Z')) / 1_000,
+    'since the seed’s last entry was recorded',
+  )
+  t.ok(
+    value(samples, 'nodejs_eventloop_delay_seconds', { quantile: '0.99' })! >= 0,
+    'event-loop delay',
+  )
+  for (const name of ['ledger_group_commit_requests', 'ledger_group_commit_events'])
+    t.equal(types.get(name), 'histogram', `${name}: the core's to feed`)
+  for (const name of ['ledger_read_model_lag_events', 'ledger_store_connected'])
+    t.equal(types.get(name), 'gauge', `${name}: the core's to feed`)
 
   ledger.metrics.readModelLag.set({ read_model: 'stances' }, 7)
   ledger.metrics.storeConnected.set({ store: 'esdb' }, 0)
   const fed = parsePrometheus((await ledger.app.inject({ url: '/metrics' })).body).samples
-  t.equal(value(fed, 'ledger_read_model_lag_events', { read_model: 'stances' }), 7, 'what the core sets is served')
+  t.equal(
+    value(fed, 'ledger_read_model_lag_events', { read_model: 'stances' }),
+    7,
+    'what the core sets is served',
+  )
   t.equal(value(fed, 'ledger_store_connected', { store: 'esdb' }), 0)
 })
 
@@ -73,5 +101,13 @@ t.test('/metrics is behind the read tokens when reads are private', async (t) =>
   const ledger = await testLedger({ LEDGER_READ_TOKENS: `reader:${READER_TOKEN}` })
   t.teardown(() => ledger.close())
   t.equal((await ledger.app.inject({ url: '/metrics' })).statusCode, 401)
-  t.equal((await ledger.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${READER_TOKEN}` } })).statusCode, 200)
+  t.equal(
+    (
+      await ledger.app.inject({
+        url: '/metrics',
+        headers: { authorization: `Bearer ${READER_TOKEN}` },
+      })
+    ).statusCode,
+    200,
+  )
 })

@@ -54,7 +54,20 @@ const tsc = fileURLToPath(new URL('../../node_modules/.bin/tsc', import.meta.url
  * would block the event loop long enough for load shedding to refuse the calls that follow.
  */
 async function typeErrors(file: string): Promise<string> {
-  const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom', '--skipLibCheck', file]
+  const args = [
+    '--noEmit',
+    '--strict',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--lib',
+    'es2023,dom',
+    '--skipLibCheck',
+    file,
+  ]
   try {
     await promisify(execFile)(tsc, args)
     return ''
@@ -63,34 +76,54 @@ async function typeErrors(file: string): Promise<string> {
   }
 }
 
-t.test('a typed client generated from /openapi.json compiles and calls the seed’s endpoints', async (t) => {
-  const ledger = await testLedger()
-  t.teardown(() => ledger.close())
-  const document = (await ledger.app.inject({ url: '/openapi.json' })).json()
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(`${dir}package.json`, '{ "type": "module" }')
-  writeFileSync(`${dir}schema.d.ts`, astToString(await openapiTS(document)))
-  writeFileSync(`${dir}client.ts`, client)
-  writeFileSync(`${dir}misuse.ts`, misuse)
+t.test(
+  'a typed client generated from /openapi.json compiles and calls the seed’s endpoints',
+  async (t) => {
+    const ledger = await testLedger()
+    t.teardown(() => ledger.close())
+    const document = (await ledger.app.inject({ url: '/openapi.json' })).json()
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(`${dir}package.json`, '{ "type": "module" }')
+    writeFileSync(`${dir}schema.d.ts`, astToString(await openapiTS(document)))
+    writeFileSync(`${dir}client.ts`, client)
+    writeFileSync(`${dir}misuse.ts`, misuse)
 
-  t.equal(await typeErrors(`${dir}client.ts`), '', 'the client compiles against the generated types')
-  t.match(await typeErrors(`${dir}misuse.ts`), /as_of/, 'and the types refuse a parameter the API does not have')
+    t.equal(
+      await typeErrors(`${dir}client.ts`),
+      '',
+      'the client compiles against the generated types',
+    )
+    t.match(
+      await typeErrors(`${dir}misuse.ts`),
+      /as_of/,
+      'and the types refuse a parameter the API does not have',
+    )
 
-  await ledger.app.listen({ port: 0, host: '127.0.0.1' })
-  const baseUrl = `http://127.0.0.1:${(ledger.app.server.address() as AddressInfo).port}`
-  // run as a client would be: its own process (and out of this test's coverage)
-  writeFileSync(`${dir}main.ts`, "import { tour } from './client.js'\nconsole.log(JSON.stringify(await tour(process.argv[2]!, process.argv[3]!)))\n")
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', `${dir}main.ts`, baseUrl, WRITER_TOKEN])
-  const result = JSON.parse(stdout) as Record<string, unknown>
-  t.match(result, {
-    detainer: 'serious_crimes_only',
-    known: 50,
-    etag: /^"/,
-    sanctuaries: ['us-dc', 'us-il-chicago', 'us-pa-philadelphia', 'us-wa-seattle'],
-    treeSize: 51,
-    problem: '/problems/not-found',
-    status: 201,
-    position: 51,
-  })
-})
+    await ledger.app.listen({ port: 0, host: '127.0.0.1' })
+    const baseUrl = `http://127.0.0.1:${(ledger.app.server.address() as AddressInfo).port}`
+    // run as a client would be: its own process (and out of this test's coverage)
+    writeFileSync(
+      `${dir}main.ts`,
+      "import { tour } from './client.js'\nconsole.log(JSON.stringify(await tour(process.argv[2]!, process.argv[3]!)))\n",
+    )
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      `${dir}main.ts`,
+      baseUrl,
+      WRITER_TOKEN,
+    ])
+    const result = JSON.parse(stdout) as Record<string, unknown>
+    t.match(result, {
+      detainer: 'serious_crimes_only',
+      known: 50,
+      etag: /^"/,
+      sanctuaries: ['us-dc', 'us-il-chicago', 'us-pa-philadelphia', 'us-wa-seattle'],
+      treeSize: 51,
+      problem: '/problems/not-found',
+      status: 201,
+      position: 51,
+    })
+  },
+)

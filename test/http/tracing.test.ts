@@ -26,7 +26,9 @@ t.test('with a span processor, a span per request and per store call, in one tra
   })
   t.teardown(() => app.close())
   t.ok(app.hasRequestDecorator('opentelemetry'), '@fastify/otel is registered')
-  const response = await app.inject({ url: '/sources/abcnews-2016-11-17-cities-push-back?content=true' })
+  const response = await app.inject({
+    url: '/sources/abcnews-2016-11-17-cities-push-back?content=true',
+  })
   t.equal(response.statusCode, 200)
   const spans = exporter.getFinishedSpans()
   const request = spans.find((span) => span.attributes['http.route'] === '/sources/:id')

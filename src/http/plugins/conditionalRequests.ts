@@ -15,11 +15,20 @@ export const conditionalRequests = fp<ConditionalRequestsOptions>(
   async (app: FastifyInstance, { validators }) => {
     app.decorateRequest('validators', null)
     app.addHook('preHandler', async (request, reply) => {
-      if ((request.method !== 'GET' && request.method !== 'HEAD') || request.routeOptions.config.conditional === false) return
+      if (
+        (request.method !== 'GET' && request.method !== 'HEAD') ||
+        request.routeOptions.config.conditional === false
+      )
+        return
       const answer = validators(request)
       request.validators = answer
       const matched = matchingTag(request.headers['if-none-match'], answer.etag)
-      if (matched !== undefined) return reply.code(304).header('ETag', matched).header('Cache-Control', answer.cacheControl).send()
+      if (matched !== undefined)
+        return reply
+          .code(304)
+          .header('ETag', matched)
+          .header('Cache-Control', answer.cacheControl)
+          .send()
     })
     const tagAnswer: onSendHookHandler = (request, reply, payload, done) => {
       if (request.method === 'GET' || request.method === 'HEAD') {
@@ -31,7 +40,12 @@ export const conditionalRequests = fp<ConditionalRequestsOptions>(
         }
         const etag = reply.getHeader('ETag')
         const encoding = reply.getHeader('Content-Encoding')
-        if (typeof etag === 'string' && typeof encoding === 'string' && encoding !== 'identity' && reply.statusCode === 200) {
+        if (
+          typeof etag === 'string' &&
+          typeof encoding === 'string' &&
+          encoding !== 'identity' &&
+          reply.statusCode === 200
+        ) {
           reply.header('ETag', encodedTag(etag, encoding))
         }
       }

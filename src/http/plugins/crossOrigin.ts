@@ -10,9 +10,22 @@ export interface CrossOriginOptions {
 const shared = {
   // tokens travel in Authorization, never in cookies: no credentials mode
   credentials: false,
-  allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Last-Event-ID', 'X-Request-Id'],
+  allowedHeaders: [
+    'Authorization',
+    'Content-Type',
+    'If-None-Match',
+    'Last-Event-ID',
+    'X-Request-Id',
+  ],
   // what a script on another origin may read beyond the CORS-safelisted headers
-  exposedHeaders: ['ETag', 'Link', 'Retry-After', 'Ledger-Known-At-Position', 'WWW-Authenticate', 'X-Request-Id'],
+  exposedHeaders: [
+    'ETag',
+    'Link',
+    'Retry-After',
+    'Ledger-Known-At-Position',
+    'WWW-Authenticate',
+    'X-Request-Id',
+  ],
   // browsers keep a preflight this long (Chromium caps it at two hours)
   maxAge: 86_400,
 } satisfies FastifyCorsOptions
@@ -28,11 +41,18 @@ const shared = {
 export const crossOrigin = fp<CrossOriginOptions>(
   async (app: FastifyInstance, { origins }) => {
     const listed = origins.filter((origin) => origin !== '*')
-    const reads = { ...shared, methods: ['GET', 'HEAD'], origin: origins.includes('*') ? '*' : listed }
+    const reads = {
+      ...shared,
+      methods: ['GET', 'HEAD'],
+      origin: origins.includes('*') ? '*' : listed,
+    }
     const writes = { ...shared, methods: ['POST'], origin: listed.length > 0 ? listed : false }
     await app.register(cors, {
       delegator: (request, callback) => {
-        const method = request.method === 'OPTIONS' ? request.headers['access-control-request-method'] : request.method
+        const method =
+          request.method === 'OPTIONS'
+            ? request.headers['access-control-request-method']
+            : request.method
         callback(null, method === 'GET' || method === 'HEAD' ? reads : writes)
       },
     })

@@ -15,9 +15,13 @@ export const gracefulShutdown = fp(
     app.addHook('onRequest', async (_request, reply) => {
       if (!closing) return
       reply.header('Connection', 'close')
-      throw new LedgerError('not_ready', 'the service is shutting down; retry against another instance or shortly', {
-        retryAfter: 1,
-      })
+      throw new LedgerError(
+        'not_ready',
+        'the service is shutting down; retry against another instance or shortly',
+        {
+          retryAfter: 1,
+        },
+      )
     })
   },
   { name: 'graceful-shutdown' },

@@ -16,7 +16,10 @@ export const loadShedding = fp(
       retryAfter: 5,
       pressureHandler: (_request, reply, type) => {
         reply.header('Retry-After', '5')
-        void sendProblem(reply, new LedgerError('overloaded', `the service is overloaded (${type}); retry shortly`))
+        void sendProblem(
+          reply,
+          new LedgerError('overloaded', `the service is overloaded (${type}); retry shortly`),
+        )
       },
     })
   },

@@ -16,8 +16,12 @@ export const openApi = fp<OpenApiOptions>(
   async (app: FastifyInstance, { readsArePrivate }) => {
     const notes = new Map<string, RouteNotes>()
     app.addHook('onRoute', ({ method, url, config, schema }) => {
-      const validatesInput = schema?.params !== undefined || schema?.querystring !== undefined || schema?.body !== undefined
-      for (const one of [method].flat()) notes.set(`${one} ${openApiPath(url)}`, { ...config, validatesInput })
+      const validatesInput =
+        schema?.params !== undefined ||
+        schema?.querystring !== undefined ||
+        schema?.body !== undefined
+      for (const one of [method].flat())
+        notes.set(`${one} ${openApiPath(url)}`, { ...config, validatesInput })
     })
     await app.register(swagger, {
       openapi: {
@@ -30,7 +34,15 @@ export const openApi = fp<OpenApiOptions>(
           license: { name: 'MIT', identifier: 'MIT' },
         },
         servers: [{ url: '/', description: 'this service' }],
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from LEDGER_TOKENS (writes) or LEDGER_READ_TOKENS (reads)' } } },
+        components: {
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'a token from LEDGER_TOKENS (writes) or LEDGER_READ_TOKENS (reads)',
+            },
+          },
+        },
         tags: [
           { name: 'stances', description: 'current and as-of stances, history' },
           { name: 'events', description: 'the event feed and writes' },
@@ -40,7 +52,9 @@ export const openApi = fp<OpenApiOptions>(
       },
       transform: jsonSchemaTransform,
       transformObject: (generated) =>
-        'openapiObject' in generated ? completeDocument(generated.openapiObject, notes, { readsArePrivate }) : generated.swaggerObject,
+        'openapiObject' in generated
+          ? completeDocument(generated.openapiObject, notes, { readsArePrivate })
+          : generated.swaggerObject,
     })
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

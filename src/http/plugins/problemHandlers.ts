@@ -21,7 +21,10 @@ export const problemHandlers = fp(
       return sendProblem(reply, ledgerError)
     })
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, new LedgerError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+      sendProblem(
+        reply,
+        new LedgerError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+      ),
     )
   },
   { name: 'problem-handlers' },

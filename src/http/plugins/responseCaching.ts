@@ -19,9 +19,16 @@ export const responseCaching = fp<ResponseCachingOptions>(
       if (request.method !== 'GET' || request.routeOptions.config.cacheable !== true) return
       const answer = cache.lookup(request.url)
       if (answer === undefined) return
-      const matched = answer.etag === undefined ? undefined : matchingTag(request.headers['if-none-match'], answer.etag)
+      const matched =
+        answer.etag === undefined
+          ? undefined
+          : matchingTag(request.headers['if-none-match'], answer.etag)
       if (matched === undefined) return cache.sendAnswer(request, reply, answer)
-      return reply.code(304).header('ETag', matched).header('Cache-Control', answer.cacheControl).send()
+      return reply
+        .code(304)
+        .header('ETag', matched)
+        .header('Cache-Control', answer.cacheControl)
+        .send()
     })
   },
   { name: 'response-caching' },

@@ -19,7 +19,10 @@ export const strictJsonBody = fp(
       try {
         text = strictUtf8.decode(body as Buffer)
       } catch {
-        done(new LedgerError('invalid_request', 'the body is not valid UTF-8 (JSON must be UTF-8)'), undefined)
+        done(
+          new LedgerError('invalid_request', 'the body is not valid UTF-8 (JSON must be UTF-8)'),
+          undefined,
+        )
         return
       }
       parseJsonText(request, text, done)

@@ -27,7 +27,10 @@ export const writeRateLimit = fp<WriteRateLimitOptions>(
           : `token:${createHash('sha256').update(authorization).digest('hex')}`
       },
       errorResponseBuilder: (_request, context) =>
-        new LedgerError('rate_limited', `at most ${context.max} write requests a minute per token; retry in ${context.after}`),
+        new LedgerError(
+          'rate_limited',
+          `at most ${context.max} write requests a minute per token; retry in ${context.after}`,
+        ),
     })
   },
   { name: 'write-rate-limit' },

@@ -45,7 +45,11 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions',
       {
-        config: { cacheable: true, pinned: pinsBothClocks, problems: ['invalid_known_at', 'not_yet_applied', 'store_unavailable'] },
+        config: {
+          cacheable: true,
+          pinned: pinsBothClocks,
+          problems: ['invalid_known_at', 'not_yet_applied', 'store_unavailable'],
+        },
         schema: {
           operationId: 'listJurisdictions',
           summary: 'Jurisdictions with their stance value per dimension',
@@ -128,7 +132,11 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions/:id/stance',
       {
-        config: { cacheable: true, pinned: pinsBothClocks, problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'] },
+        config: {
+          cacheable: true,
+          pinned: pinsBothClocks,
+          problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'],
+        },
         schema: {
           operationId: 'getStance',
           summary: 'The stance per dimension as of a date, as known at a moment',
@@ -156,7 +164,10 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
     app.get(
       '/jurisdictions/:id/history',
       {
-        config: { cacheable: true, problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'] },
+        config: {
+          cacheable: true,
+          problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'],
+        },
         schema: {
           operationId: 'getHistory',
           summary: 'The claims in valid-time order, with status, corrections and retraction',
