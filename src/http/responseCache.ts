@@ -6,6 +6,7 @@ import type { Validators } from './answerValidators.js'
 /** A kept answer: its bytes and the headers that go with them, computed once when it was kept. */
 export interface CachedAnswer {
   body: Buffer
+  type: string
   etag: string | undefined
   cacheControl: string | undefined
   lastModified: string | undefined
@@ -29,11 +30,15 @@ const compressors = {
  * recently used first out; an answer bigger than the whole budget is sent but not kept.
  */
 export interface ResponseCache {
-  /** Answers from the cache, or computes, keeps and answers. */
+  /**
+   * Answers from the cache, or computes, keeps and answers. `compute` gives a value to send as JSON,
+   * or, with another media type (an Atom feed, CSV), the representation's text itself.
+   */
   send(
     request: FastifyRequest,
     reply: FastifyReply,
     compute: () => unknown | Promise<unknown>,
+    type?: string,
   ): Promise<FastifyReply>
   /** The kept answer for this URL, if the ledger and the day are unchanged since it was kept. */
   lookup(url: string): CachedAnswer | undefined
@@ -61,7 +66,7 @@ export function answerHeaders(reply: FastifyReply, answer: CachedAnswer): Fastif
   if (answer.etag !== undefined) reply.header('ETag', answer.etag)
   if (answer.cacheControl !== undefined) reply.header('Cache-Control', answer.cacheControl)
   if (answer.lastModified !== undefined) reply.header('Last-Modified', answer.lastModified)
-  return reply.type(JSON_TYPE)
+  return reply.type(answer.type)
 }
 
 /**
@@ -144,7 +149,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       return entries.get(url)
     },
     sendAnswer,
-    async send(request, reply, compute) {
+    async send(request, reply, compute, type = JSON_TYPE) {
       current()
       const kept = entries.get(request.url)
       if (kept !== undefined) {
@@ -157,7 +162,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const validators = options.validators?.(request)
       const result = await compute()
       const answer: CachedAnswer = {
-        body: Buffer.from(JSON.stringify(result)),
+        body: Buffer.from(type === JSON_TYPE ? JSON.stringify(result) : String(result)),
+        type,
         etag: validators?.etag,
         cacheControl: validators?.cacheControl,
         lastModified: await lastModifiedOf(result),

@@ -99,3 +99,27 @@ t.test(
     t.same(identity.rawPayload, plain.rawPayload)
   },
 )
+
+t.test('a representation other than JSON (a feed, CSV) is kept as the text it is', async (t) => {
+  let computed = 0
+  const cache = createResponseCache({ generation: () => 'g' })
+  const app = Fastify()
+  app.get('/feed', (request, reply) =>
+    cache.send(
+      request,
+      reply,
+      () => {
+        computed += 1
+        return '<feed xmlns="http://www.w3.org/2005/Atom"/>'
+      },
+      'application/atom+xml; charset=utf-8',
+    ),
+  )
+  t.teardown(() => app.close())
+  for (const _ of [1, 2]) {
+    const response = await app.inject({ url: '/feed' })
+    t.equal(response.headers['content-type'], 'application/atom+xml; charset=utf-8')
+    t.equal(response.body, '<feed xmlns="http://www.w3.org/2005/Atom"/>', 'not JSON-quoted')
+  }
+  t.equal(computed, 1, 'the second was a hit')
+})
