@@ -8,6 +8,7 @@ import type { ImportEntriesDeps } from './ledger/importEntries.js'
 import { loadSeed } from './ledger/loadSeed.js'
 import { LedgerLog } from './log/ledgerLog.js'
 import { PersistedTree } from './log/persistedTree.js'
+import { createLedgerMetrics, type LedgerMetrics } from './metrics/ledgerMetrics.js'
 import { generateSigningKey, loadOrCreateSigningKey, loadSigningKey } from './log/signingKey.js'
 import { seedPath } from './paths.js'
 import { LedgerReader } from './readModels/ledgerReader.js'
@@ -52,6 +53,8 @@ export interface Ledger {
   recordEvents: RecordEvents
   /** What importing entry lines verbatim needs (the seed, `import`). */
   importDeps: ImportEntriesDeps
+  /** Prometheus metrics: /metrics serves them; the write path and runner feed the core's figures. */
+  metrics: LedgerMetrics
   app: App | undefined
   close(): Promise<void>
 }
@@ -133,13 +136,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const size = tree.tree.size
     const log = new LedgerLog({ origin: config.origin, ...key }, () => tree.tree, store, logger)
     const lastRecordedAt = (): number => (store!.db.prepare('SELECT max_ms FROM rm_record_time ORDER BY max_ms DESC LIMIT 1').pluck().get() as number | undefined) ?? 0
+    const metrics = createLedgerMetrics()
     const follow = new ProjectionRunner({
       store,
       size,
       lastRecordedAt: lastRecordedAt(),
       afterBatch: access === 'read' || opened.kind === 'sqlite' ? undefined : (applied) => log.checkpoint(applied),
+      onConnectionChange: (connected) => metrics.storeConnected.set({ store: opened.kind }, connected ? 1 : 0),
       logger,
     })
+    /** Events the store holds that a read model has not folded yet, as of the last look at the store's head. */
+    const reportLag = (head: number): void => {
+      for (const model of readModels.models) metrics.readModelLag.set({ read_model: model.name }, Math.max(0, head - follow.size))
+    }
     runner = follow
 
     let folded = { size, lastRecordedAt: follow.lastRecordedAt }
@@ -157,6 +166,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       committed() {
         log.committed()
         follow.advance(folded.size, folded.lastRecordedAt)
+        if (opened.kind === 'sqlite') reportLag(folded.size)
       },
       rolledBack() {
         readModels.rolledBack()
@@ -167,6 +177,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     if (!store.db.readonly) store.foldInline(inline)
 
     await follow.start()
+    reportLag(await opened.head())
     if (access !== 'read') {
       // an empty ledger has a checkpoint of size 0; a store last written without one gets its own now
       await log.checkpoint(follow.size)
@@ -176,10 +187,25 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       if (last !== undefined && opened.kind !== 'sqlite') await log.checkpoint(last.position + 1)
     }
     const facts = sqliteWriteFacts(store.db, (stream) => opened.localRevision(stream))
-    const caughtUp = async (): Promise<void> => follow.waitFor(await opened.head())
+    const caughtUp = async (): Promise<void> => {
+      const head = await opened.head()
+      reportLag(head)
+      await follow.waitFor(head)
+    }
     const importDeps: ImportEntriesDeps = { store, runner: follow, facts, settle }
     if (options.seed === true && config.seed) await loadSeed(seedPath(), importDeps, logger)
-    const recordEvents = createRecordEvents({ store, facts, caughtUp, lastRecordedAt: () => follow.lastRecordedAt, clock, settle })
+    const recordEvents = createRecordEvents({
+      store,
+      facts,
+      caughtUp,
+      lastRecordedAt: () => follow.lastRecordedAt,
+      clock,
+      settle,
+      committed: (requests, events) => {
+        metrics.groupCommitRequests.observe(requests)
+        metrics.groupCommitEvents.observe(events)
+      },
+    })
     const reader = new LedgerReader(store.db, () => follow.size)
     const app =
       options.withApp === true
@@ -195,6 +221,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
             readTokens: config.readTokens,
             bodyLimit: config.bodyLimit,
             writeRateLimit: config.writeRateLimit,
+            corsOrigins: config.corsOrigins,
+            responseCacheBytes: config.responseCacheBytes,
+            metrics,
+            otelEndpoint: config.otelEndpoint,
           })
         : undefined
     return {
@@ -207,6 +237,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       readModels,
       recordEvents,
       importDeps,
+      metrics,
       app,
       close: async () => {
         await app?.close()

@@ -26,6 +26,24 @@ const tokenList = z
     return tokens
   })
 
+/**
+ * Origins as a browser sends them (`scheme://host[:port]`, no path), or `*`. A trailing slash or a path
+ * would never equal an Origin header, so it is refused here rather than silently matching nothing.
+ */
+const originList = z.string().transform((text, ctx) => {
+  const origins: string[] = []
+  for (const [index, item] of text.split(',').entries()) {
+    const origin = item.trim()
+    if (origin === '') continue
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      ctx.addIssue({ code: 'custom', message: `item ${index + 1} (${origin}): expected * or an origin such as https://newsroom.example (scheme, host, optional port; no path)` })
+    } else {
+      origins.push(origin)
+    }
+  }
+  return origins
+})
+
 const booleanText = z.enum(['true', 'false']).transform((text) => text === 'true')
 
 export const StoreLocation = z.union([
@@ -54,6 +72,9 @@ const Env = z.object({
   LEDGER_SIGNING_KEY: z.string().min(1).optional(),
   LEDGER_BODY_LIMIT: z.coerce.number().int().min(1_024).max(1_073_741_824).default(4_194_304),
   LEDGER_WRITE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  LEDGER_CORS_ORIGINS: originList.default(['*']),
+  LEDGER_RESPONSE_CACHE_BYTES: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(67_108_864),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4318' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LEDGER_READ_MODELS: z.string().min(1).optional(),
 })
@@ -69,6 +90,12 @@ export interface Config {
   signingKeyPath: string | undefined
   bodyLimit: number
   writeRateLimit: number
+  /** Origins allowed to read (`*`: any); writes need one listed explicitly. */
+  corsOrigins: string[]
+  /** The response cache's size limit in bytes (0: no cache). */
+  responseCacheBytes: number
+  /** OTLP/HTTP base URL; unset means no tracing at all. */
+  otelEndpoint: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /**
    * Where an EventStoreDB replica keeps its copy of the log and its read models (`:memory:` for one
@@ -116,6 +143,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     signingKeyPath: env_.LEDGER_SIGNING_KEY,
     bodyLimit: env_.LEDGER_BODY_LIMIT,
     writeRateLimit: env_.LEDGER_WRITE_RATE_LIMIT,
+    corsOrigins: env_.LEDGER_CORS_ORIGINS,
+    responseCacheBytes: env_.LEDGER_RESPONSE_CACHE_BYTES,
+    otelEndpoint: env_.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: env_.LOG_LEVEL,
     readModelsPath:
       env_.LEDGER_STORE.kind === 'sqlite' ? env_.LEDGER_STORE.path : (env_.LEDGER_READ_MODELS ?? './var/read-models.sqlite'),

@@ -40,3 +40,13 @@ export async function checkKnownPosition(position: number, applied: number, stor
     head === 0 ? `the ledger is empty: there is no position ${position}` : `position ${position} is beyond the ledger's last position (${head - 1})`,
   )
 }
+
+/**
+ * Whether a read names both clocks exactly: `knownAt` as a position and an explicit `asOf`. Its answer
+ * is then the same forever, on any replica (answerValidators.ts makes it immutable). A `knownAt`
+ * timestamp is not enough: a later write may still be recorded before it.
+ */
+export function pinsBothClocks(request: { query: unknown }): boolean {
+  const query = request.query as { asOf?: string; knownAt?: KnownAt }
+  return query.asOf !== undefined && query.knownAt !== undefined && 'position' in query.knownAt
+}

@@ -23,6 +23,8 @@ export interface RecordEventsDeps {
   clock: () => Date
   /** After an append: resolves once its checkpoint is signed and kept. */
   settle(stored: readonly StoredEvent[]): Promise<void>
+  /** Each durable commit: how many requests and events it carried. */
+  committed?(requests: number, events: number): void
 }
 
 export type RecordEvents = (events: ProposedEvent[], context: RecordContext) => Promise<RecordOutcome>
@@ -55,8 +57,9 @@ export function createRecordEvents(deps: RecordEventsDeps): RecordEvents {
     recorded: (ids: readonly string[]) => deps.store.eventsByIds(ids),
   }
 
-  async function append(runs: StreamAppend[]): Promise<StoredEvent[]> {
+  async function append(runs: StreamAppend[], requests: number): Promise<StoredEvent[]> {
     const stored = await deps.store.append(runs)
+    deps.committed?.(requests, stored.length)
     await deps.settle(stored)
     return stored
   }
@@ -69,7 +72,7 @@ export function createRecordEvents(deps: RecordEventsDeps): RecordEvents {
           ...common,
           facts: () => deps.facts,
           recordedAt: recordedAtNow,
-          append,
+          append: (runs) => append(runs, 1),
         })
       } catch (error) {
         if (!(error instanceof DuplicateEventId) || attempt >= 3) throw translate(error)
@@ -104,7 +107,10 @@ export function createRecordEvents(deps: RecordEventsDeps): RecordEvents {
     if (appends.length === 0) return
     let stored: StoredEvent[]
     try {
-      stored = await append(appends.flatMap(({ runs }) => runs))
+      stored = await append(
+        appends.flatMap(({ runs }) => runs),
+        appends.length,
+      )
     } catch (error) {
       for (const { reject } of appends) reject(new RetryAlone(error instanceof Error ? error.message : String(error)))
       return

@@ -16,6 +16,8 @@ export interface RunnerOptions {
   lastRecordedAt: number
   /** After each batch the subscription delivers once caught up (and once at catch-up). */
   afterBatch?: (size: number) => Promise<void>
+  /** The store's connection came or went (always connected: the embedded store). */
+  onConnectionChange?: (connected: boolean) => void
   logger: Logger
 }
 
@@ -64,6 +66,7 @@ export class ProjectionRunner {
     const started = Date.now()
     if (this.options.store.kind === 'sqlite') {
       this.connected = true
+      this.options.onConnectionChange?.(true)
       return this.afterCatchUp(started)
     }
     return new Promise((resolve, reject) => {
@@ -81,6 +84,7 @@ export class ProjectionRunner {
         },
         onConnectionChange: (connected) => {
           this.connected = connected
+          this.options.onConnectionChange?.(connected)
         },
         onError: (error) => {
           this.fail(error)

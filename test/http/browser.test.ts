@@ -1,9 +1,10 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
+import { createServer } from 'node:http'
 import { existsSync, mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { seedId, testLedger } from '../support/testLedger.js'
+import { seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 
 /** Debian's Chromium: `.ci/run` installs it when missing; never a browser downloaded by playwright. */
 const CHROMIUM = '/usr/bin/chromium'
@@ -129,4 +130,54 @@ t.test('the pages in headless Chromium', { skip }, async (t) => {
     t.same(seen.consoleErrors, [], 'no console errors')
     t.same(seen.foreignRequests, [], `no request leaves ${origin}`)
   })
+})
+
+/** A page on its own port: another origin than the API's, as a newsroom's site would be. */
+async function pageServer(t: Test): Promise<string> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    response.end('<!doctype html><title>newsroom</title><p>a page on another origin</p>')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+t.test('CORS from a page on another origin, in headless Chromium', { skip }, async (t) => {
+  const listed = await pageServer(t)
+  const unlisted = await pageServer(t)
+  const ledger = await testLedger({ LEDGER_CORS_ORIGINS: `*,${listed}` })
+  t.teardown(() => ledger.close())
+  await ledger.app.listen({ port: 0, host: '127.0.0.1' })
+  const api = `http://127.0.0.1:${(ledger.app.server.address() as AddressInfo).port}`
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  t.teardown(() => browser.close())
+  const context = await browser.newContext()
+  t.teardown(() => context.close())
+  const page = await context.newPage()
+
+  /** A write as a script would send it: JSON and a bearer token, so the browser asks first. */
+  const write = (id: string) => `fetch('${api}/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ${WRITER_TOKEN}' },
+      body: JSON.stringify({ events: [{ id: '${id}', type: 'JurisdictionRegistered', data: { jurisdictionId: 'us-xx-cors-${id.slice(-4)}', name: 'CORS', kind: 'city', ocdId: 'ocd-division/country:us/place:cors_${id.slice(-4)}' } }] }),
+    }).then((response) => 'status ' + response.status, (error) => 'blocked: ' + error.name)`
+
+  await page.goto(`${unlisted}/`)
+  const read = await inPage<{ status: number; value: string; etag: string | null }>(
+    page,
+    `fetch('${api}/jurisdictions/us-pa-philadelphia/stance?asOf=2016-03-01').then(async (response) => ({ status: response.status, value: (await response.json()).stance.detainer_hold.value, etag: response.headers.get('etag') }))`,
+  )
+  t.match(read, { status: 200, value: 'serious_crimes_only' }, 'a read from any origin succeeds')
+  t.match(read.etag, /^"/, 'and the script can read its ETag')
+  const size = ledger.runner.size
+  t.equal(await inPage(page, write('00000000-0000-4000-8000-00000000c025')), 'blocked: TypeError', 'a write from an unlisted origin is blocked by the browser')
+  t.equal(ledger.runner.size, size, 'and nothing was written')
+
+  await page.goto(`${listed}/`)
+  t.equal(await inPage(page, write('00000000-0000-4000-8000-00000000c026')), 'status 201', 'a listed origin may write')
+  t.equal(ledger.runner.size, size + 1)
 })

@@ -1,6 +1,11 @@
 import t from 'tap'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { testLedger } from '../support/testLedger.js'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { READER_TOKEN, testLedger } from '../support/testLedger.js'
 
 /** Every route of the REST contract in ../shared/DESIGN.md, as OpenAPI paths. */
 const contract: Array<[string, string]> = [
@@ -54,4 +59,75 @@ t.test('/docs serves Swagger UI', async (t) => {
   t.ok(problems.problems.some((p: { type: string; status: number }) => p.type === '/problems/quote-not-found' && p.status === 422))
   t.equal((await ledger.app.inject({ url: '/problems/quote-not-found' })).json().status, 422)
   t.equal((await ledger.app.inject({ url: '/problems/nope' })).statusCode, 404)
+})
+
+type Operation = { operationId?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }> }
+
+async function servedDocument(env: Record<string, string> = {}) {
+  const ledger = await testLedger(env)
+  // with private reads the document is behind the token too
+  const response = await ledger.app.inject({ url: '/openapi.json', headers: { authorization: `Bearer ${READER_TOKEN}` } })
+  await ledger.close()
+  const document = response.json()
+  return document as { paths: Record<string, Record<string, Operation>>; servers: unknown[]; info: { license: unknown } }
+}
+
+/** `redocly lint` (recommended rules) on the document as served: its JSON report. */
+function redoclyLint(document: unknown): { totals: { errors: number; warnings: number }; problems: Array<{ ruleId: string; location: Array<{ pointer: string }> }> } {
+  const dir = mkdtempSync(join(tmpdir(), 'openapi-'))
+  const file = join(dir, 'openapi.json')
+  writeFileSync(file, JSON.stringify(document))
+  try {
+    const result = spawnSync(fileURLToPath(new URL('../../node_modules/.bin/redocly', import.meta.url)), ['lint', file, '--format=json'], { encoding: 'utf8' })
+    return JSON.parse(result.stdout)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// operations that can answer no 4xx at all (no input, no token needed): Redocly's recommended rules
+// warn about them; anything else it finds is a regression
+const no4xxPublic = ['/', '/health', '/ready', '/problems', '/metrics', '/ledger/checkpoint']
+const no4xxPrivate = ['/health', '/ready', '/problems']
+
+for (const [what, env, no4xx] of [
+  ['public reads', {}, no4xxPublic],
+  ['private reads', { LEDGER_READ_TOKENS: `reader:${READER_TOKEN}` }, no4xxPrivate],
+] as const) {
+  t.test(`redocly lint finds no error in the served document (${what})`, async (t) => {
+    const report = redoclyLint(await servedDocument(env))
+    t.equal(report.totals.errors, 0, 'no errors')
+    const warnings = report.problems.map((problem) => `${problem.ruleId} ${problem.location[0]?.pointer}`)
+    t.same(
+      warnings.sort(),
+      no4xx.map((path) => `operation-4xx-response #/paths/${path.replaceAll('/', '~1')}/get/responses`).sort(),
+      'the only warnings: operations that cannot fail with a 4xx',
+    )
+  })
+}
+
+t.test('a client generator learns who needs a token, an operationId each, every problem, the validators', async (t) => {
+  const document = await servedDocument()
+  t.same(document.info.license, { name: 'MIT', identifier: 'MIT' })
+  t.ok(document.servers.length > 0, 'servers')
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })))
+  const ids = operations.map(({ operation }) => operation.operationId)
+  t.notOk(ids.includes(undefined), 'an operationId on every operation')
+  t.equal(new Set(ids).size, ids.length, 'each one unique')
+  t.same(document.paths['/events']!.post!.security, [{ bearer: [] }], 'writes need the bearer token')
+  t.same(document.paths['/jurisdictions/{id}/stance']!.get!.security, [], 'public reads need none')
+  const stance = document.paths['/jurisdictions/{id}/stance']!.get!
+  for (const status of ['400', '404', '500', '503']) {
+    t.equal(stance.responses[status]?.content?.['application/problem+json']?.schema.$ref, '#/components/schemas/Problem', `stance ${status}: problem+json`)
+  }
+  t.ok(stance.responses['304'], 'a 304')
+  t.ok(stance.responses['200']!.headers?.ETag && stance.responses['200']!.headers['Cache-Control'] && stance.responses['200']!.headers['Last-Modified'], 'ETag, Cache-Control, Last-Modified')
+  const write = document.paths['/events']!.post!
+  for (const status of ['400', '401', '403', '409', '413', '415', '422', '429', '503']) t.ok(write.responses[status], `POST /events documents ${status}`)
+  t.notOk(write.responses['304'], 'no 304 for a write')
+  t.notOk(document.paths['/metrics']!.get!.responses['304'], 'nor for metrics, which have no tag')
+  const privateDocument = await servedDocument({ LEDGER_READ_TOKENS: `reader:${READER_TOKEN}` })
+  t.same(privateDocument.paths['/jurisdictions/{id}/stance']!.get!.security, [{ bearer: [] }], 'private reads need a token')
+  t.ok(privateDocument.paths['/jurisdictions/{id}/stance']!.get!.responses['401'], 'and may be a 401')
+  t.same(privateDocument.paths['/health']!.get!.security, [], 'but not liveness')
 })

@@ -4,7 +4,9 @@ import { CalendarDate, EventId, Slug } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
 import { checkQuote } from '../../ledger/checkQuote.js'
 import { locateQuote } from '../../writeModel/locateQuote.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerReader } from '../../readModels/ledgerReader.js'
+import type { LedgerLog } from '../../log/ledgerLog.js'
+import type { EventStore } from '../../stores/eventStore.js'
 import { problemOf, sendProblem, toLedgerError } from '../problems.js'
 import { todayUtc } from '../readContext.js'
 import { knownAtPositionFor } from '../routes/knownAtPosition.js'
@@ -45,7 +47,15 @@ function wantsPage(request: FastifyRequest): boolean {
  * Server-rendered pages for people: `GET /` (for a browser; JSON links for anyone else), a
  * jurisdiction's timeline, and one claim's provenance. No script, no request leaves the service.
  */
-export function pageRoutes(context: RouteContext): FastifyPluginAsync {
+export interface PageRouteDeps {
+  store: Pick<EventStore, 'head' | 'eventById'>
+  reader: LedgerReader
+  runner: { readonly size: number }
+  log: Pick<LedgerLog, 'latest' | 'tree'>
+  clock: () => Date
+}
+
+export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const treeSize = () => context.log.latest()?.treeSize
 
@@ -66,7 +76,9 @@ export function pageRoutes(context: RouteContext): FastifyPluginAsync {
     fastify.get(
       '/',
       {
+        config: { negotiatesHtml: true },
         schema: {
+          operationId: 'getIndex',
           summary: 'Where to start',
           description: 'JSON links to the API; a browser (Accept: text/html) gets the readable index of jurisdictions instead.',
         },

@@ -5,8 +5,11 @@ import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
 import type { ProposedEvent } from '../../writeModel/proposedEvent.js'
-import type { StoredEvent } from '../../stores/eventStore.js'
-import type { RouteContext } from '../app.js'
+import type { EventStore, StoredEvent } from '../../stores/eventStore.js'
+import type { RecordEvents } from '../../ledger/groupCommit.js'
+import type { LedgerReader } from '../../readModels/ledgerReader.js'
+import type { ProjectionRunner } from '../../runner/projectionRunner.js'
+import type { Auth } from '../auth.js'
 import { WriteRequest, WriteResponse } from '../../ledger/writeRequest.js'
 
 function eventView(stored: StoredEvent) {
@@ -21,7 +24,17 @@ function eventView(stored: StoredEvent) {
   }
 }
 
-export function eventRoutes(context: RouteContext): FastifyPluginAsync {
+export interface EventRouteDeps {
+  store: Pick<EventStore, 'readAll' | 'eventById'>
+  runner: Pick<ProjectionRunner, 'size'>
+  reader: Pick<LedgerReader, 'claimStatus'>
+  auth: Pick<Auth, 'writer'>
+  recordEvents: RecordEvents
+  /** Write requests a minute per token; 0 turns the limit off. */
+  writeRateLimit: number
+}
+
+export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
 
@@ -32,12 +45,42 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
           request.writer = context.auth.writer(request.headers.authorization).name
         },
         config: {
+          problems: [
+            'duplicate_event_in_request',
+            'expected_revision_misplaced',
+            'invalid_string',
+            'unauthorized',
+            'forbidden',
+            'writes_disabled',
+            'body_too_large',
+            'unsupported_media_type',
+            'wrong_expected_revision',
+            'idempotency_conflict',
+            'rate_limited',
+            'jurisdiction_not_registered',
+            'source_not_registered',
+            'parent_not_registered',
+            'via_not_registered',
+            'evidence_source_not_registered',
+            'already_registered',
+            'policy_already_enacted',
+            'policy_not_enacted',
+            'claim_not_found',
+            'claim_jurisdiction_mismatch',
+            'claim_retracted',
+            'quote_not_found',
+            'content_hash_mismatch',
+            'unknown_not_allowed',
+            'partial_append',
+            'store_unavailable',
+          ],
           rateLimit:
             context.writeRateLimit > 0
               ? { max: context.writeRateLimit, timeWindow: 60_000 }
               : false,
         },
         schema: {
+          operationId: 'recordEvents',
           summary: 'Record 1 to 1 000 events',
           description:
             'Checked in this order: auth (Bearer token), schema, idempotency by id, expectedRevision, rules. All or nothing; 201 when something was written, 200 when every event was already recorded.',
@@ -63,7 +106,9 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/events',
       {
+        config: { problems: ['store_unavailable'] },
         schema: {
+          operationId: 'listEvents',
           summary: 'The event feed by position',
           tags: ['events'],
           querystring: z.strictObject({
@@ -86,7 +131,9 @@ export function eventRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/events/:id',
       {
+        config: { problems: ['not_found', 'store_unavailable'] },
         schema: {
+          operationId: 'getEvent',
           summary: 'One event, where it sits in the ledger, and for a claim its status',
           tags: ['events'],
           params: z.strictObject({ id: EventId }),

@@ -2,16 +2,21 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { LedgerError } from '../../errors.js'
-import type { RouteContext } from '../app.js'
+import type { ProjectionRunner } from '../../runner/projectionRunner.js'
 import { problemCatalogue, problemType } from '../problems.js'
 
-export function healthRoutes(context: RouteContext): FastifyPluginAsync {
+export interface HealthRouteDeps {
+  runner: Pick<ProjectionRunner, 'ready' | 'error' | 'size'>
+}
+
+export function healthRoutes(context: HealthRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
     app.get(
       '/health',
       {
         schema: {
+          operationId: 'getHealth',
           summary: 'Liveness',
           tags: ['service'],
           response: { 200: z.object({ status: z.literal('ok') }) },
@@ -21,13 +26,21 @@ export function healthRoutes(context: RouteContext): FastifyPluginAsync {
     )
     app.get(
       '/problems',
-      { schema: { summary: 'Every problem type this service answers with', tags: ['service'] } },
+      {
+        schema: {
+          operationId: 'listProblems',
+          summary: 'Every problem type this service answers with',
+          tags: ['service'],
+        },
+      },
       async () => ({ problems: problemCatalogue() }),
     )
     app.get(
       '/problems/:type',
       {
+        config: { problems: ['not_found'] },
         schema: {
+          operationId: 'getProblem',
           summary: 'One problem type',
           tags: ['service'],
           params: z.strictObject({ type: z.string().max(100) }),
@@ -46,6 +59,7 @@ export function healthRoutes(context: RouteContext): FastifyPluginAsync {
       '/ready',
       {
         schema: {
+          operationId: 'getReady',
           summary: 'Readiness: projections caught up with the store (503 until then)',
           tags: ['service'],
         },

@@ -3,8 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { JurisdictionKind, PartialDate, UNKNOWN, allowedValues } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
-import type { RouteContext } from '../app.js'
-import { todayUtc } from '../readContext.js'
+import type { LedgerReader } from '../../readModels/ledgerReader.js'
+import type { EventStore } from '../../stores/eventStore.js'
+import type { ResponseCache } from '../responseCache.js'
+import { pinsBothClocks, todayUtc } from '../readContext.js'
 import {
   AsOfQuery as AsOf,
   Dimension,
@@ -15,7 +17,15 @@ import {
 } from '../schemas.js'
 import { knownAtPositionFor } from './knownAtPosition.js'
 
-export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
+export interface JurisdictionRouteDeps {
+  store: Pick<EventStore, 'head'>
+  reader: Pick<LedgerReader, 'jurisdictionOf' | 'listJurisdictions' | 'designationsOf' | 'stanceAnswer' | 'historyOf' | 'resolveKnownAt'>
+  runner: { readonly size: number }
+  clock: () => Date
+  cache: ResponseCache
+}
+
+export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
     const Params = JurisdictionIdParams
@@ -29,8 +39,13 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions',
       {
-        config: { cacheable: true },
+        config: {
+          cacheable: true,
+          pinned: pinsBothClocks,
+          problems: ['invalid_known_at', 'not_yet_applied', 'store_unavailable'],
+        },
         schema: {
+          operationId: 'listJurisdictions',
           summary: 'Jurisdictions with their stance value per dimension',
           description:
             'Filter with dimension and value together: which cities declined detainers as of 2017-06-30? (`dimension=detainer_hold&value=decline_all&asOf=2017-06-30`)',
@@ -81,8 +96,9 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions/:id',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, problems: ['not_found'] },
         schema: {
+          operationId: 'getJurisdiction',
           summary: 'A jurisdiction: registered fields, designations and today’s stance',
           tags: ['stances'],
           params: Params,
@@ -108,8 +124,13 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions/:id/stance',
       {
-        config: { cacheable: true },
+        config: {
+          cacheable: true,
+          pinned: pinsBothClocks,
+          problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'],
+        },
         schema: {
+          operationId: 'getStance',
           summary: 'The stance per dimension as of a date, as known at a moment',
           description:
             'Valid time `asOf` (default today, UTC) and record time `knownAt` (default everything). Every dimension of the taxonomy is present; `unknown` when nothing is recorded.',
@@ -134,8 +155,12 @@ export function jurisdictionRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/jurisdictions/:id/history',
       {
-        config: { cacheable: true },
+        config: {
+          cacheable: true,
+          problems: ['not_found', 'invalid_known_at', 'not_yet_applied', 'store_unavailable'],
+        },
         schema: {
+          operationId: 'getHistory',
           summary: 'The claims in valid-time order, with status, corrections and retraction',
           description: '`from`/`to` are partial dates, inclusive, matching overlapping periods.',
           tags: ['stances'],

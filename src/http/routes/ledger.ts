@@ -5,14 +5,22 @@ import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
 import { checkQuote } from '../../ledger/checkQuote.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerReader } from '../../readModels/ledgerReader.js'
+import type { LedgerLog } from '../../log/ledgerLog.js'
+import type { EventStore } from '../../stores/eventStore.js'
 import { CheckpointSchema, ConsistencyProofSchema, InclusionProofSchema } from '../schemas.js'
 
 export const MAX_ENTRY_LINES = 10_000
 
 const Size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
-export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
+export interface LedgerRouteDeps {
+  store: Pick<EventStore, 'readAll' | 'eventById'>
+  reader: Pick<LedgerReader, 'correctedClaim' | 'sourceOf' | 'sourceContent'>
+  log: Pick<LedgerLog, 'latest' | 'tree'>
+}
+
+export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
 
@@ -43,7 +51,9 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/ledger/checkpoint',
       {
+        config: { problems: ['not_ready'] },
         schema: {
+          operationId: 'getCheckpoint',
           summary: 'The latest signed checkpoint (C2SP signed note)',
           tags: ['ledger'],
           response: { 200: CheckpointSchema },
@@ -55,7 +65,13 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/ledger/entries',
       {
+        // a closed range within the tree never changes (beyond the tree it is a 400)
+        config: {
+          pinned: (request) => (request.query as { end?: number }).end !== undefined,
+          problems: ['invalid_tree_size', 'store_unavailable'],
+        },
         schema: {
+          operationId: 'getEntries',
           summary: 'The log’s entry lines (NDJSON): each line’s bytes are the leaf input',
           description:
             'Positions start (inclusive, default 0) to end (exclusive, default the tree size), at most 10 000 lines a response with Link rel="next" when cut.',
@@ -91,7 +107,12 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/ledger/proofs/inclusion',
       {
+        config: {
+          pinned: (request) => (request.query as { treeSize?: number }).treeSize !== undefined,
+          problems: ['not_found', 'invalid_tree_size', 'store_unavailable'],
+        },
         schema: {
+          operationId: 'getInclusionProof',
           summary: 'An RFC 9162 inclusion proof for an event',
           tags: ['ledger'],
           querystring: z.strictObject({
@@ -123,7 +144,12 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/ledger/proofs/consistency',
       {
+        config: {
+          pinned: (request) => (request.query as { second?: number }).second !== undefined,
+          problems: ['invalid_tree_size'],
+        },
         schema: {
+          operationId: 'getConsistencyProof',
           summary: 'An RFC 9162 consistency proof between two tree sizes',
           tags: ['ledger'],
           querystring: z.strictObject({ first: Size, second: Size.optional() }),
@@ -153,7 +179,9 @@ export function ledgerRoutes(context: RouteContext): FastifyPluginAsync {
     app.get(
       '/events/:id/provenance',
       {
+        config: { problems: ['not_found', 'store_unavailable'] },
         schema: {
+          operationId: 'getProvenance',
           summary:
             'Where a claim came from: source and via chain, the quote re-checked, corrections, and its inclusion proof',
           tags: ['ledger'],

@@ -3,17 +3,24 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Slug } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
-import type { RouteContext } from '../app.js'
+import type { LedgerReader } from '../../readModels/ledgerReader.js'
+import type { ResponseCache } from '../responseCache.js'
 
-export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync {
+export interface SourceAndActorRouteDeps {
+  reader: Pick<LedgerReader, 'sourceOf' | 'sourceContent' | 'claimsCitingSource' | 'actorView'>
+  cache: ResponseCache
+}
+
+export function sourceAndActorRoutes(context: SourceAndActorRouteDeps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>()
 
     app.get(
       '/sources/:id',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, problems: ['not_found', 'store_unavailable'] },
         schema: {
+          operationId: 'getSource',
           summary: 'A source (with ?content=true its archived text) and every claim citing it',
           tags: ['stances'],
           params: z.strictObject({
@@ -39,8 +46,9 @@ export function sourceAndActorRoutes(context: RouteContext): FastifyPluginAsync 
     app.get(
       '/actors/:id',
       {
-        config: { cacheable: true },
+        config: { cacheable: true, problems: ['not_found'] },
         schema: {
+          operationId: 'getActor',
           summary: 'An actor (latest name and office seen) and their claims',
           tags: ['stances'],
           params: z.strictObject({ id: Slug.meta({ examples: ['jim-kenney'] }) }),

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { LedgerError } from '../../errors.js'
+import { sendProblem, toLedgerError } from '../problems.js'
+
+/**
+ * Every error is an RFC 9457 problem: whatever a handler or fastify throws goes through the one table in
+ * problems.ts; a failure of ours is logged with its stack and answered without it.
+ */
+export const problemHandlers = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error, request, reply) => {
+      const ledgerError = toLedgerError(error as Error, request)
+      if (ledgerError.code === 'internal' || ledgerError.code === 'partial_append') {
+        request.log.error({ err: error }, 'request failed')
+      }
+      // the rate limiter has set its own Retry-After (in seconds until the window resets)
+      if (ledgerError.code !== 'rate_limited' && ledgerError.extra.retryAfter !== undefined) {
+        reply.header('Retry-After', String(ledgerError.extra.retryAfter))
+      }
+      return sendProblem(reply, ledgerError)
+    })
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(
+        reply,
+        new LedgerError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+      ),
+    )
+  },
+  { name: 'problem-handlers' },
+)
