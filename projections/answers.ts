@@ -21,6 +21,8 @@ export interface JurisdictionListQuery {
   /** Filters only together with `value`: the jurisdictions whose `dimension` is `value` on `asOf`. */
   dimension?: string
   value?: string
+  /** With `dimension` and `value`: only where that value is backed so (policy: an enacted policy). */
+  support?: 'policy' | 'statement'
   asOf: string
   knownAtPosition: number | null
 }
@@ -31,6 +33,8 @@ export interface JurisdictionSummary {
   kind: string
   ocdId: string
   stance: Record<string, string>
+  /** What backs each value: `policy`, `statement`, or null for unknown. */
+  support: Record<string, 'policy' | 'statement' | null>
 }
 
 export interface JurisdictionList {

@@ -80,7 +80,7 @@ function evidence(evidenceSourceId: string | undefined) {
 
 export const claimsReadModel: Projection<ClaimTables> = {
   name: 'claims',
-  version: 1,
+  version: 2,
   canHandle: (type) => type !== 'JurisdictionRegistered' && type !== 'SourceRegistered',
   evolve(tables, event) {
     switch (event.type) {

@@ -9,7 +9,7 @@ export interface DimensionStance {
   basisCount: number
   sources: string[]
   uncertain: boolean
-  /** `policy` when a policy event is in the run, `statement` when only statements are, null for unknown. */
+  /** `policy` when a policy backs a claim of the run (see `isPolicyBacked`), `statement` when only words do, null for unknown. */
   support: 'policy' | 'statement' | null
 }
 

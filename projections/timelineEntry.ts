@@ -18,12 +18,18 @@ export interface TimelineEntry {
   sourceId: string
   /** Official and not retracted: it counts toward the stance. */
   counted: boolean
-  /** Made by a policy event (enacted, reaffirmed, amended, rescinded, enjoined), not only words. */
+  /** Backed by a policy event, not only words: see `isPolicyBacked`. */
   policy: boolean
 }
 
-export function isPolicyType(type: string): boolean {
-  return type !== 'StatementMade'
+/**
+ * A policy event backs a value: enacted, amended, rescinded, enjoined, or a reaffirmation of an
+ * enacted policy it names. A reaffirmation that names no policy (a chief telling a paper that nothing
+ * will change) is words, like a statement: counting it as a policy would rank a remark with an order.
+ */
+export function isPolicyBacked(type: string, data: { policyId?: string }): boolean {
+  if (type === 'StatementMade') return false
+  return type !== 'PolicyReaffirmed' || data.policyId !== undefined
 }
 
 /** The entries a claim version contributes: one per stance it asserts. */
@@ -41,6 +47,6 @@ export function entriesOf(version: ClaimVersion): TimelineEntry[] {
     on: data.on,
     sourceId: data.sourceId,
     counted,
-    policy: isPolicyType(claim.type),
+    policy: isPolicyBacked(claim.type, data as { policyId?: string }),
   }))
 }

@@ -37,8 +37,9 @@ export async function stanceCommand(
       s.lastAffirmedOn ?? '',
       String(s.basisCount),
       s.sources.join(', '),
+      s.support ?? '',
     ])
-    const header = ['dimension', 'value', 'since', 'last affirmed', 'claims', 'sources']
+    const header = ['dimension', 'value', 'since', 'last affirmed', 'claims', 'sources', 'backed by']
     const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)))
     const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()
     out.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`)

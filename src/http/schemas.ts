@@ -13,6 +13,12 @@ export const JurisdictionIdParams = z.strictObject({
 export const AsOfQuery = AsOf.meta({ examples: ['2016-03-01'] })
 export const KnownAtQuery = KnownAt.meta({ examples: ['54', '2026-11-20T12:00:00Z', '2026-11-20'] })
 
+/** What backs a value: a policy event, or only statements (see DESIGN, "Stance semantics"). */
+export const Support = z.enum(['policy', 'statement']).meta({ examples: ['policy'] })
+export const SupportSchema = Support.nullable().meta({
+  description: 'policy: an enacted policy (or a reaffirmation naming one) is in the run; statement: only words are; null for unknown',
+})
+
 export const Dimension = z
   .enum(dimensions as [string, ...string[]])
   .meta({ examples: ['detainer_hold'] })
@@ -42,6 +48,7 @@ export const DimensionStanceSchema = z.object({
       description:
         'a counted claim has a reduced-precision date whose period contains asOf (not its last day)',
     }),
+  support: SupportSchema,
 })
 
 export const StanceAnswerSchema = z.object({
@@ -70,6 +77,7 @@ export const JurisdictionListSchema = z.object({
       kind: z.string(),
       ocdId: z.string(),
       stance: z.record(z.string(), z.string()),
+      support: z.record(z.string(), SupportSchema).meta({ description: 'what backs each value: policy, statement, or null for unknown' }),
     }),
   ),
 })

@@ -244,6 +244,28 @@ export class LedgerReader {
     return statement.get({ j: jurisdictionId, d: dimension, key: asOfKey(asOf), k: knownAtPosition }) ?? UNKNOWN
   }
 
+  /** The value and what backs it: the run of the value is read, not its basis. */
+  supportedValue(
+    jurisdictionId: string,
+    dimension: string,
+    asOf: string,
+    knownAtPosition: number | null,
+  ): { value: string; support: 'policy' | 'statement' | null } {
+    if (knownAtPosition === null) return { value: UNKNOWN, support: null }
+    const statement = this.isNow(knownAtPosition) ? this.statements.run.current : this.statements.run.past
+    let value: string | undefined
+    let policy = false
+    for (const row of statement.iterate({ j: jurisdictionId, d: dimension, key: asOfKey(asOf), k: knownAtPosition })) {
+      if (value === undefined) value = row.value
+      else if (row.value !== value) break
+      if (row.policy === 1) {
+        policy = true
+        break
+      }
+    }
+    return value === undefined ? { value: UNKNOWN, support: null } : { value, support: policy ? 'policy' : 'statement' }
+  }
+
   /** The counted claims of a dimension's timeline as known at a position, in valid-time order. */
   timelinePoints(jurisdictionId: string, dimension: string, knownAtPosition: number | null): TimelinePoint[] {
     if (knownAtPosition === null) return []
@@ -254,16 +276,24 @@ export class LedgerReader {
 
   /** The jurisdictions registered at `knownAtPosition`, each with its value per dimension on `asOf`. */
   listJurisdictions(query: JurisdictionListQuery): JurisdictionList {
-    const { kind, dimension, value, asOf, knownAtPosition } = query
+    const { kind, dimension, value, support, asOf, knownAtPosition } = query
     const jurisdictions: JurisdictionSummary[] = []
     if (knownAtPosition !== null) {
       for (const text of this.statements.jurisdictions.all({ k: knownAtPosition, kind: kind ?? null })) {
         const jurisdiction = JSON.parse(text) as JurisdictionRecord
         const id = jurisdiction.jurisdictionId
-        if (dimension !== undefined && value !== undefined && this.stanceValue(id, dimension, asOf, knownAtPosition) !== value) continue
+        if (dimension !== undefined && value !== undefined) {
+          const cell = this.supportedValue(id, dimension, asOf, knownAtPosition)
+          if (cell.value !== value || (support !== undefined && cell.support !== support)) continue
+        }
         const stance: Record<string, string> = {}
-        for (const name of dimensions) stance[name] = this.stanceValue(id, name, asOf, knownAtPosition)
-        jurisdictions.push({ jurisdictionId: id, name: jurisdiction.name, kind: jurisdiction.kind, ocdId: jurisdiction.ocdId, stance })
+        const backing: Record<string, 'policy' | 'statement' | null> = {}
+        for (const name of dimensions) {
+          const cell = this.supportedValue(id, name, asOf, knownAtPosition)
+          stance[name] = cell.value
+          backing[name] = cell.support
+        }
+        jurisdictions.push({ jurisdictionId: id, name: jurisdiction.name, kind: jurisdiction.kind, ocdId: jurisdiction.ocdId, stance, support: backing })
       }
     }
     return { asOf, knownAtPosition, jurisdictions }

@@ -209,3 +209,33 @@ t.test('jurisdiction detail, history filters, sources and actors', async (t) => 
   t.equal((await ledger.app.inject({ url: '/actors/nope' })).statusCode, 404)
   t.equal((await ledger.app.inject({ url: '/no/such/route' })).statusCode, 404)
 })
+
+t.test('every value says what backs it: an enacted policy, or statements only', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const philly = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-11-17` })).json()
+  t.match(philly.stance.detainer_hold, { value: 'serious_crimes_only', since: '2016-01', support: 'policy' })
+  t.equal(philly.stance.agreement_287g.support, null, 'unknown is backed by nothing')
+  const nashville = (await ledger.app.inject({ url: '/jurisdictions/us-tn-nashville/stance?asOf=2016-11-17' })).json()
+  t.match(nashville.stance.local_resources, { value: 'prohibited', support: 'statement' }, 'Barry said what he believes')
+
+  const all = (await ledger.app.inject({ url: '/jurisdictions?dimension=local_resources&value=prohibited&asOf=2016-11-17' })).json()
+  const ids = (list: { jurisdictions: Array<{ jurisdictionId: string }> }) => list.jurisdictions.map((j) => j.jurisdictionId)
+  t.ok(ids(all).includes('us-tn-nashville'), 'words or policy: Nashville is listed')
+  const enacted = (await ledger.app.inject({ url: '/jurisdictions?dimension=local_resources&value=prohibited&support=policy&asOf=2016-11-17' })).json()
+  t.notOk(ids(enacted).includes('us-tn-nashville'), 'support=policy: Nashville is not')
+  const restricted = (await ledger.app.inject({ url: '/jurisdictions?dimension=local_resources&value=restricted&support=policy&asOf=2016-11-17' })).json()
+  t.ok(ids(restricted).includes('us-pa-philadelphia'), 'Philadelphia’s executive order restricts local resources, and counts')
+  t.notOk(ids(enacted).includes('us-ca-los-angeles'), 'a reaffirmation that names no policy is words: Los Angeles is not')
+  const words = (await ledger.app.inject({ url: '/jurisdictions?dimension=local_resources&value=prohibited&support=statement&asOf=2016-11-17' })).json()
+  t.strictSame(ids(words).sort(), ids(all).filter((id) => !ids(enacted).includes(id)).sort(), 'statement is the rest')
+  const cell = all.jurisdictions.find((j: { jurisdictionId: string }) => j.jurisdictionId === 'us-tn-nashville')
+  t.equal(cell.support.local_resources, 'statement', 'each list cell says it too')
+
+  const alone = await ledger.app.inject({ url: '/jurisdictions?support=policy' })
+  t.equal(alone.statusCode, 400)
+  t.match(alone.json().detail, /support filters together with dimension and value/)
+
+  const page = await ledger.app.inject({ url: '/ui/jurisdictions/us-tn-nashville?asOf=2016-11-17' })
+  t.match(page.body, /<tr data-dimension="local_resources">.*words only.*statements only/s, 'the page marks a value that words alone back')
+})

@@ -144,7 +144,8 @@ export function referenceStance(
         asOf <= endOf(claim.data.on) &&
         asOf !== endOf(claim.data.on),
     ),
-    support: run.some((claim) => claim.type !== 'StatementMade') ? 'policy' : 'statement',
+    // a policy event backs it; a reaffirmation only when it names the policy it reaffirms
+    support: run.some((claim) => claim.type !== 'StatementMade' && (claim.type !== 'PolicyReaffirmed' || 'policyId' in claim.data)) ? 'policy' : 'statement',
   }
 }
 

@@ -2,7 +2,7 @@ import { allowedValues, dimensions } from '../../../events/index.js'
 import type { JurisdictionList } from '../../../projections/index.js'
 import { html, type SafeHtml } from './html.js'
 import { layout } from './layout.js'
-import { partialDateText, valueTag, words } from './labels.js'
+import { partialDateText, supportNote, valueTag, words } from './labels.js'
 
 export interface IndexPageInput {
   list: JurisdictionList
@@ -31,7 +31,7 @@ export function indexPage({ list, today, treeSize, invalidAsOf }: IndexPageInput
     title: 'Jurisdictions',
     treeSize,
     body: html`<h1>Policy stances by jurisdiction</h1>
-<p class="lede">Each cell is what the jurisdiction’s own official claims put in force on ${partialDateText(asOf)}${asOf === today && ' (today)'}. <span class="value unknown">unknown</span> means nothing is recorded. Open a jurisdiction for its timeline, sources and corrections.</p>
+<p class="lede">Each cell is what the jurisdiction’s own official claims put in force on ${partialDateText(asOf)}${asOf === today && ' (today)'}. <span class="value unknown">unknown</span> means nothing is recorded; <span class="support statement">words only</span> marks a value that only statements back, no enacted policy. Open a jurisdiction for its timeline, sources and corrections.</p>
 <form class="as-of" method="get" action="/">
 <div class="field">
 <label for="asOf">Show the stances on</label>
@@ -48,7 +48,7 @@ ${invalidAsOf !== undefined && html`<p id="asOf-error" class="error" role="alert
 <tbody>
 ${list.jurisdictions.map(
   (jurisdiction) => html`<tr data-jurisdiction="${jurisdiction.jurisdictionId}"><th scope="row"><a href="/ui/jurisdictions/${jurisdiction.jurisdictionId}${asOf !== today ? `?asOf=${asOf}` : ''}">${jurisdiction.name}</a> <span class="muted">(${jurisdiction.kind})</span></th>${dimensions.map(
-    (dimension) => html`<td data-dimension="${dimension}">${valueTag(allowedValues(dimension), jurisdiction.stance[dimension] ?? 'unknown')}</td>`,
+    (dimension) => html`<td data-dimension="${dimension}">${valueTag(allowedValues(dimension), jurisdiction.stance[dimension] ?? 'unknown')}${supportNote(jurisdiction.support[dimension])}</td>`,
   )}</tr>`,
 )}
 </tbody>

@@ -15,7 +15,7 @@ import {
 } from './claimParts.js'
 import { html, type SafeHtml } from './html.js'
 import { layout } from './layout.js'
-import { partialDateLabel, partialDateText, partialDateTime, timestampTime, typeLabel, valueTag, words } from './labels.js'
+import { partialDateLabel, partialDateText, partialDateTime, supportNote, timestampTime, typeLabel, valueTag, words } from './labels.js'
 import { stepChartFigure } from './stepChart.js'
 
 export interface JurisdictionPageInput {
@@ -72,12 +72,12 @@ ${invalidAsOf !== undefined && html`<p id="asOf-error" class="error" role="alert
 <div class="scroll" tabindex="0" role="group" aria-labelledby="stance-caption">
 <table class="stance">
 <caption id="stance-caption">${jurisdiction.name} on ${partialDateText(asOf)}, as known at ledger position ${knownAtPosition ?? 'none'}</caption>
-<thead><tr><th scope="col">Dimension</th><th scope="col">Value</th><th scope="col">Since</th><th scope="col">Basis</th><th scope="col">Uncertain</th></tr></thead>
+<thead><tr><th scope="col">Dimension</th><th scope="col">Value</th><th scope="col">Backed by</th><th scope="col">Since</th><th scope="col">Basis</th><th scope="col">Uncertain</th></tr></thead>
 <tbody>
 ${dimensions.map((dimension) => {
   const stance = answer.stance[dimension]!
   const newest = stance.basis[0]
-  return html`<tr data-dimension="${dimension}"><th scope="row">${words(dimension)}</th><td>${valueTag(allowedValues(dimension), stance.value)}</td><td data-label="Since">${stance.since === null ? html`<span class="muted">—</span>` : partialDateLabel(stance.since)}</td><td data-label="Basis">${newest === undefined ? html`<span class="muted">none</span>` : html`<a href="#claim-${newest}">${stance.basisCount} ${stance.basisCount === 1 ? 'claim' : 'claims'}</a>`}</td><td data-label="Uncertain">${stance.uncertain ? html`<strong>yes</strong> <span class="muted">(a counted claim’s date is known only to the month or year, and covers this day)</span>` : 'no'}</td></tr>`
+  return html`<tr data-dimension="${dimension}"><th scope="row">${words(dimension)}</th><td>${valueTag(allowedValues(dimension), stance.value)}${supportNote(stance.support)}</td><td data-label="Backed by">${stance.support === 'policy' ? 'an enacted policy' : stance.support === 'statement' ? 'statements only' : html`<span class="muted">—</span>`}</td><td data-label="Since">${stance.since === null ? html`<span class="muted">—</span>` : partialDateLabel(stance.since)}</td><td data-label="Basis">${newest === undefined ? html`<span class="muted">none</span>` : html`<a href="#claim-${newest}">${stance.basisCount} ${stance.basisCount === 1 ? 'claim' : 'claims'}</a>`}</td><td data-label="Uncertain">${stance.uncertain ? html`<strong>yes</strong> <span class="muted">(a counted claim’s date is known only to the month or year, and covers this day)</span>` : 'no'}</td></tr>`
 })}
 </tbody>
 </table>

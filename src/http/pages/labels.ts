@@ -50,6 +50,16 @@ export function typeLabel(type: string): string {
  * A stance value as a tag: its shade follows its place in the taxonomy's display order, and `unknown`
  * is set apart by more than colour (italic, dashed border) so it reads as "nothing recorded".
  */
+/**
+ * What backs a value, said in words: a value that rests on statements alone is marked, since an
+ * enacted order and a mayor's words are not the same thing. Nothing for a policy or for unknown.
+ */
+export function supportNote(support: 'policy' | 'statement' | null | undefined): SafeHtml | null {
+  return support === 'statement'
+    ? html` <span class="support statement" title="statements only: no enacted policy backs this value">words only</span>`
+    : null
+}
+
 export function valueTag(values: readonly string[], value: string): SafeHtml {
   const at = values.indexOf(value)
   if (at < 0) return html`<span class="value unknown" data-value="${value}">${words(value)}</span>`

@@ -53,6 +53,7 @@ table.matrix th, table.matrix td { padding: 0.4rem 0.4rem; }
 .value.level-3 { background: #b0cbea; }
 .value.level-4 { background: #9bbde3; }
 .value.unknown { background: transparent; border: 1px dashed #8a8a8a; color: var(--muted); font-style: italic; }
+.support.statement { font-size: 0.75rem; font-style: italic; color: #6b4e00; border-bottom: 1px dotted #6b4e00; white-space: nowrap; }
 .badge { display: inline-block; font-size: 0.8rem; font-weight: 600; letter-spacing: 0.02em; padding: 0.05rem 0.45rem; border-radius: 1rem; border: 1px solid currentColor; text-transform: uppercase; }
 .badge.active { color: #1e6b2e; background: #e8f5ec; }
 .badge.corrected { color: #7a4100; background: #fff3df; }

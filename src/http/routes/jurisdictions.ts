@@ -14,6 +14,7 @@ import {
   JurisdictionListSchema,
   KnownAtQuery as KnownAt,
   StanceAnswerSchema,
+  Support,
 } from '../schemas.js'
 import { knownAtPositionFor } from './knownAtPosition.js'
 
@@ -48,7 +49,7 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
           operationId: 'listJurisdictions',
           summary: 'Jurisdictions with their stance value per dimension',
           description:
-            'Filter with dimension and value together: which cities declined detainers as of 2017-06-30? (`dimension=detainer_hold&value=decline_all&asOf=2017-06-30`)',
+            'Filter with dimension and value together: which cities declined detainers as of 2017-06-30? (`dimension=detainer_hold&value=decline_all&asOf=2017-06-30`). Add `support=policy` to count only values an enacted policy backs, not words alone.',
           tags: ['stances'],
           response: { 200: JurisdictionListSchema },
           querystring: z
@@ -56,10 +57,14 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
               kind: JurisdictionKind.optional(),
               dimension: Dimension.optional(),
               value: z.string().max(100).optional(),
+              support: Support.optional(),
               asOf: AsOf.optional(),
               knownAt: KnownAt.optional(),
             })
             .superRefine((query, ctx) => {
+              if (query.support !== undefined && query.value === undefined) {
+                ctx.addIssue({ code: 'custom', path: ['support'], message: 'support filters together with dimension and value' })
+              }
               if ((query.dimension === undefined) !== (query.value === undefined)) {
                 ctx.addIssue({
                   code: 'custom',
@@ -81,12 +86,13 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
       },
       async (request, reply) =>
         context.cache.send(request, reply, async () => {
-          const { kind, dimension, value, asOf, knownAt } = request.query
+          const { kind, dimension, value, support, asOf, knownAt } = request.query
           const knownAtPosition = await knownAtPositionFor(context, knownAt)
           return context.reader.listJurisdictions({
             kind,
             dimension,
             value,
+            support,
             asOf: asOf ?? todayUtc(context.clock),
             knownAtPosition,
           })
