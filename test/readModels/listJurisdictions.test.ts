@@ -41,17 +41,21 @@ t.test(
     )
     const chicago = list.jurisdictions[1]!
     t.strictSame(
-      { ...chicago, stance: undefined },
+      { ...chicago, stance: undefined, support: undefined },
       {
         jurisdictionId: 'us-il-chicago',
         name: 'Chicago',
         kind: 'city',
         ocdId: 'ocd-division/country:us/place:us_il_chicago',
         stance: undefined,
+        support: undefined,
       },
     )
     t.same(Object.keys(chicago.stance), dimensions)
     t.equal(chicago.stance[DETAINER], 'decline_all')
+    t.same(Object.keys(chicago.support), dimensions)
+    t.equal(chicago.support[DETAINER], 'statement', 'a statement backs it')
+    t.equal(chicago.support.declared_status, null, 'nothing backs unknown')
     t.equal(list.jurisdictions[2]!.stance[DETAINER], 'unknown', 'Philadelphia before 2016')
   },
 )
