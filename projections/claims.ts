@@ -28,10 +28,13 @@ export interface ClaimTables {
   retract(claimPosition: number, retraction: RetractionRecord): void
   /** The first enactment of a policy id in a jurisdiction stands. */
   enact(jurisdictionId: string, policyId: string, eventId: string): void
-  /** The claim cites the source, as recorded or after a correction (kept once). */
-  cite(sourceId: string, claimPosition: number): void
-  /** The latest name and office seen for the actor; a mention without an office keeps the last one. */
-  seeActor(actor: Actor, claimPosition: number): void
+  /** The claim cites the source, as recorded or after a correction, from position `at` (kept once: the first). */
+  cite(sourceId: string, claimPosition: number, at: number): void
+  /**
+   * The claim is the actor's from position `at` (kept once: the first); the latest name and office
+   * seen for the actor, a mention without an office keeping the last one.
+   */
+  seeActor(actor: Actor, claimPosition: number, at: number): void
 }
 
 function openVersion(tables: ClaimTables, version: ClaimVersion): void {
@@ -54,8 +57,8 @@ function recordClaim(tables: ClaimTables, event: RecordedEvent): void {
   tables.insert(record)
   openVersion(tables, { claim: record, from: event.position, data: event.data, status: 'active' })
   if (event.type === 'PolicyEnacted') tables.enact(event.data.jurisdictionId, event.data.policyId, event.id)
-  tables.cite(event.data.sourceId, event.position)
-  tables.seeActor(event.data.actor, event.position)
+  tables.cite(event.data.sourceId, event.position, event.position)
+  tables.seeActor(event.data.actor, event.position, event.position)
 }
 
 /** The claim a correction or retraction targets; events aimed elsewhere are not the ledger's and are skipped. */
@@ -80,7 +83,7 @@ function evidence(evidenceSourceId: string | undefined) {
 
 export const claimsReadModel: Projection<ClaimTables> = {
   name: 'claims',
-  version: 2,
+  version: 3,
   canHandle: (type) => type !== 'JurisdictionRegistered' && type !== 'SourceRegistered',
   evolve(tables, event) {
     switch (event.type) {
@@ -107,8 +110,8 @@ export const claimsReadModel: Projection<ClaimTables> = {
           data: mergeChanges(target.data, changes),
           status: target.retracted ? 'retracted' : 'corrected',
         })
-        if (changes.sourceId !== undefined) tables.cite(changes.sourceId, position)
-        if (changes.actor !== undefined) tables.seeActor(changes.actor, position)
+        if (changes.sourceId !== undefined) tables.cite(changes.sourceId, position, event.position)
+        if (changes.actor !== undefined) tables.seeActor(changes.actor, position, event.position)
         return
       }
       case 'ClaimRetracted': {

@@ -12,6 +12,7 @@ export const errorCodes = [
   'unsupported_media_type',
   'invalid_known_at',
   'invalid_tree_size',
+  'invalid_cursor',
   // authentication
   'unauthorized',
   'forbidden',

@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps) {
     }),
   )
   await app.register(jurisdictionRoutes({ store, reader, runner, clock, cache }))
-  await app.register(sourceAndActorRoutes({ reader, cache }))
+  await app.register(sourceAndActorRoutes({ reader, runner, store, cache }))
   await app.register(ledgerRoutes({ store, reader, log }))
   await app.register(pageRoutes({ store, reader, runner, log, clock }))
   return app

@@ -66,6 +66,30 @@ const claimColumns = `c.position, c.claim_id, c.type, c.jurisdiction_id, c.strea
 /** Valid in record time at :k. */
 const validAt = (alias: string) => `${alias}.from_position <= :k AND coalesce(${alias}.to_position, ${OPEN}) > :k`
 
+/** Where a page of a list continues: after this item, in the list's order. */
+export interface Page<Key> {
+  after?: Key
+  limit: number
+}
+
+/** A history claim's place in valid-time order. */
+export interface HistoryKey {
+  key: number
+  position: number
+}
+
+/** Unbounded, for callers that take a whole list (tests, the reference checks). */
+const EVERYTHING = { limit: Number.MAX_SAFE_INTEGER }
+
+/** Beyond (key, position) in the order asked for. */
+const beyond = (alias: string, order: 'asc' | 'desc') =>
+  order === 'asc'
+    ? `(${alias}.key > :ak OR (${alias}.key = :ak AND ${alias}.claim_position > :ap))`
+    : `(${alias}.key < :ak OR (${alias}.key = :ak AND ${alias}.claim_position < :ap))`
+const direction = (order: 'asc' | 'desc') => (order === 'asc' ? '' : ' DESC')
+
+type HistoryParams = { j: string; k: number; lo: number; hi: number; fromStart: string; ak: number; ap: number; limit: number }
+
 export class LedgerReader {
   private readonly statements
 
@@ -113,27 +137,26 @@ export class LedgerReader {
         .pluck(),
       jurisdiction: db.prepare<[string], string>('SELECT record FROM rm_jurisdictions WHERE jurisdiction_id = ?').pluck(),
       jurisdictions: db
-        .prepare<{ k: number; kind: string | null }, string>(
-          `SELECT record FROM rm_jurisdictions WHERE position <= :k AND (:kind IS NULL OR kind = :kind)
-           ORDER BY jurisdiction_id`,
+        .prepare<{ k: number; kind: string | null; after: string; limit: number }, string>(
+          `SELECT record FROM rm_jurisdictions WHERE position <= :k AND (:kind IS NULL OR kind = :kind) AND jurisdiction_id > :after
+           ORDER BY jurisdiction_id LIMIT :limit`,
+        )
+        .pluck(),
+      jurisdictionCount: db
+        .prepare<{ k: number; kind: string | null }, number>(
+          'SELECT COUNT(*) FROM rm_jurisdictions WHERE position <= :k AND (:kind IS NULL OR kind = :kind)',
         )
         .pluck(),
       source: db.prepare<[string], string>('SELECT record FROM rm_sources WHERE source_id = ?').pluck(),
       sourceContent: db.prepare<[string], string | null>('SELECT content FROM rm_sources WHERE source_id = ?').pluck(),
-      history: db.prepare<{ j: string; k: number; lo: number; hi: number; fromStart: string }, ClaimRowWithVersion>(
-        `SELECT ${claimColumns} FROM rm_claim_versions v INDEXED BY rm_claim_versions_by_time
-         JOIN rm_claims c ON c.position = v.claim_position
-         WHERE v.jurisdiction_id = :j AND v.key BETWEEN :lo AND :hi AND ${validAt('v')} AND v.on_end >= :fromStart
-         ORDER BY v.key, v.claim_position`,
-      ),
-      historyOfDimension: db.prepare<{ j: string; d: string; k: number; lo: number; hi: number; fromStart: string }, ClaimRowWithVersion>(
-        `SELECT ${claimColumns} FROM rm_timeline t
-         JOIN rm_claim_versions v ON v.claim_position = t.claim_position AND v.from_position = t.from_position
-         JOIN rm_claims c ON c.position = t.claim_position
-         WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.key BETWEEN :lo AND :hi AND ${validAt('t')}
-           AND v.on_end >= :fromStart
-         ORDER BY t.key, t.claim_position`,
-      ),
+      history: {
+        asc: historyStatement(db, 'asc', false),
+        desc: historyStatement(db, 'desc', false),
+      },
+      historyOfDimension: {
+        asc: historyStatement(db, 'asc', true),
+        desc: historyStatement(db, 'desc', true),
+      },
       designations: {
         current: db.prepare<{ j: string }, ClaimRowWithVersion>(
           `SELECT ${claimColumns} FROM rm_claim_versions v INDEXED BY rm_claim_versions_designations
@@ -169,12 +192,23 @@ export class LedgerReader {
         )
         .pluck(),
       sourceClaims: db
-        .prepare<[string], number>('SELECT claim_position FROM rm_source_claims WHERE source_id = ? ORDER BY claim_position')
+        .prepare<{ id: string; k: number; after: number; limit: number }, number>(
+          `SELECT claim_position FROM rm_source_claims WHERE source_id = :id AND from_position <= :k AND claim_position > :after
+           ORDER BY claim_position LIMIT :limit`,
+        )
         .pluck(),
       actor: db.prepare<[string], { name: string; office: string | null }>('SELECT name, office FROM rm_actors WHERE actor_id = ?'),
       actorClaims: db
-        .prepare<[string], number>('SELECT claim_position FROM rm_actor_claims WHERE actor_id = ? ORDER BY claim_position')
+        .prepare<{ id: string; k: number; after: number; limit: number }, number>(
+          `SELECT claim_position FROM rm_actor_claims WHERE actor_id = :id AND from_position <= :k AND claim_position > :after
+           ORDER BY claim_position LIMIT :limit`,
+        )
         .pluck(),
+      claimByPositionAt: db.prepare<{ p: number; k: number }, ClaimRowWithVersion>(
+        `SELECT ${claimColumns} FROM rm_claims c
+         JOIN rm_claim_versions v ON v.claim_position = c.position AND ${validAt('v')}
+         WHERE c.position = :p`,
+      ),
     }
   }
 
@@ -274,13 +308,23 @@ export class LedgerReader {
       .map((row) => ({ claimId: row.claimId, on: row.on, start: startOf(row.on), value: row.value }))
   }
 
-  /** The jurisdictions registered at `knownAtPosition`, each with its value per dimension on `asOf`. */
-  listJurisdictions(query: JurisdictionListQuery): JurisdictionList {
+  /**
+   * The jurisdictions registered at `knownAtPosition`, each with its value per dimension on `asOf`, by
+   * id: a page of them after the id `page.after`, or all.
+   */
+  listJurisdictions(query: JurisdictionListQuery, page: Page<string> = EVERYTHING): JurisdictionList {
     const { kind, dimension, value, support, asOf, knownAtPosition } = query
     const jurisdictions: JurisdictionSummary[] = []
-    if (knownAtPosition !== null) {
-      for (const text of this.statements.jurisdictions.all({ k: knownAtPosition, kind: kind ?? null })) {
+    // a filter may pass few of them: read the registrations in batches until the page is full
+    const batch = Math.min(page.limit, 500)
+    let after = page.after ?? ''
+    for (let more = knownAtPosition !== null; more && jurisdictions.length < page.limit; ) {
+      const records = this.statements.jurisdictions.all({ k: knownAtPosition!, kind: kind ?? null, after, limit: batch })
+      more = records.length === batch
+      for (const text of records) {
+        if (jurisdictions.length >= page.limit) break
         const jurisdiction = JSON.parse(text) as JurisdictionRecord
+        after = jurisdiction.jurisdictionId
         const id = jurisdiction.jurisdictionId
         if (dimension !== undefined && value !== undefined) {
           const cell = this.supportedValue(id, dimension, asOf, knownAtPosition)
@@ -299,6 +343,11 @@ export class LedgerReader {
     return { asOf, knownAtPosition, jurisdictions }
   }
 
+  /** How many jurisdictions are registered at a position (of a kind): a list's `total`, cheap. */
+  jurisdictionCount(kind: string | undefined, knownAtPosition: number | null): number {
+    return knownAtPosition === null ? 0 : this.statements.jurisdictionCount.get({ k: knownAtPosition, kind: kind ?? null })!
+  }
+
   private claimAt(row: ClaimRowWithVersion, k: number): ClaimAt {
     const record = claimRecordOf(row)
     const corrections =
@@ -310,22 +359,28 @@ export class LedgerReader {
     return { record, data: versionData(record, row.data), status: row.status, corrections, retraction }
   }
 
-  /** Every claim of a jurisdiction known at a position, official or not, in valid-time order. */
-  historyOf(jurisdictionId: string, query: HistoryQuery): History {
+  /**
+   * The claims of a jurisdiction known at a position, official or not, in valid-time order (`desc`:
+   * newest first): a page of them after `page.after`, or all of them.
+   */
+  historyOf(jurisdictionId: string, query: HistoryQuery, page: Page<HistoryKey> = EVERYTHING, order: 'asc' | 'desc' = 'asc'): History {
     const { dimension, from, to, knownAtPosition } = query
     if (knownAtPosition === null) return { jurisdictionId, knownAtPosition, claims: [] }
-    const params = {
+    const params: HistoryParams = {
       j: jurisdictionId,
       k: knownAtPosition,
       // a period is at most a year long: one ending on or after `from` starts at most 366 days before it
       lo: from === undefined ? Number.MIN_SAFE_INTEGER : (dayNumber(startOf(from)) - 366) * 4,
       hi: to === undefined ? Number.MAX_SAFE_INTEGER : asOfKey(endOf(to)),
       fromStart: from === undefined ? '' : startOf(from),
+      ak: page.after?.key ?? (order === 'asc' ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER),
+      ap: page.after?.position ?? (order === 'asc' ? -1 : Number.MAX_SAFE_INTEGER),
+      limit: page.limit,
     }
     const rows =
       dimension === undefined
-        ? this.statements.history.all(params)
-        : this.statements.historyOfDimension.all({ ...params, d: dimension })
+        ? this.statements.history[order].all(params)
+        : this.statements.historyOfDimension[order].all({ ...params, d: dimension })
     return { jurisdictionId, knownAtPosition, claims: rows.map((row) => claimView(this.claimAt(row, knownAtPosition))) }
   }
 
@@ -341,25 +396,38 @@ export class LedgerReader {
     })
   }
 
-  /** Claims by position as known now, in position order. */
-  private latestClaimViews(positions: readonly number[]): ClaimView[] {
-    const latest = this.latest() ?? -1
-    return positions.map((position) => claimView(this.claimAt(this.statements.claimByPositionNow.get(position)!, latest)))
+  /** Claims by position as known at k, in position order. */
+  private claimViewsAt(positions: readonly number[], k: number): ClaimView[] {
+    const now = this.isNow(k)
+    return positions.map((position) => {
+      const row = now ? this.statements.claimByPositionNow.get(position)! : this.statements.claimByPositionAt.get({ p: position, k })!
+      return claimView(this.claimAt(row, k))
+    })
   }
 
-  /** Every claim citing a source, as recorded or after a correction, as known now, in position order. */
-  claimsCitingSource(sourceId: string): ClaimView[] {
-    return this.latestClaimViews(this.statements.sourceClaims.all(sourceId))
+  /**
+   * The claims citing a source, as recorded or after a correction, as known at a position (default:
+   * everything), in position order: a page of them after the claim at `page.after`, or all.
+   */
+  claimsCitingSource(sourceId: string, knownAtPosition = this.latest(), page: Page<number> = EVERYTHING): ClaimView[] {
+    if (knownAtPosition === null) return []
+    const positions = this.statements.sourceClaims.all({ id: sourceId, k: knownAtPosition, after: page.after ?? -1, limit: page.limit })
+    return this.claimViewsAt(positions, knownAtPosition)
   }
 
-  actorView(actorId: string): ActorView | null {
+  /** An actor (the latest name and office seen) and their claims, as `claimsCitingSource` pages them. */
+  actorView(actorId: string, knownAtPosition = this.latest(), page: Page<number> = EVERYTHING): ActorView | null {
     const actor = this.statements.actor.get(actorId)
     if (actor === undefined) return null
+    const positions =
+      knownAtPosition === null
+        ? []
+        : this.statements.actorClaims.all({ id: actorId, k: knownAtPosition, after: page.after ?? -1, limit: page.limit })
     return {
       actorId,
       name: actor.name,
       ...(actor.office !== null && { office: actor.office }),
-      claims: this.latestClaimViews(this.statements.actorClaims.all(actorId)),
+      claims: knownAtPosition === null ? [] : this.claimViewsAt(positions, knownAtPosition),
     }
   }
 
@@ -381,6 +449,21 @@ export class LedgerReader {
     const row = this.statements.claimAt.get({ id: eventId, k: knownAtPosition })
     return row === undefined ? null : correctedClaim(this.claimAt(row, knownAtPosition))
   }
+}
+
+function historyStatement(db: Database.Database, order: 'asc' | 'desc', byDimension: boolean) {
+  const from = byDimension
+    ? `rm_timeline t
+       JOIN rm_claim_versions v ON v.claim_position = t.claim_position AND v.from_position = t.from_position`
+    : 'rm_claim_versions v INDEXED BY rm_claim_versions_by_time'
+  const row = byDimension ? 't' : 'v'
+  return db.prepare<HistoryParams & { d?: string }, ClaimRowWithVersion>(
+    `SELECT ${claimColumns} FROM ${from}
+     JOIN rm_claims c ON c.position = ${row}.claim_position
+     WHERE ${row}.jurisdiction_id = :j ${byDimension ? 'AND t.dimension = :d' : ''} AND ${row}.key BETWEEN :lo AND :hi
+       AND ${validAt(row)} AND v.on_end >= :fromStart AND ${beyond(row, order)}
+     ORDER BY ${row}.key${direction(order)}, ${row}.claim_position${direction(order)} LIMIT :limit`,
+  )
 }
 
 function* runEntries(rows: Iterable<{ claimId: string; value: string; on: string; sourceId: string; policy: number }>): Generator<RunEntry> {

@@ -116,9 +116,11 @@ CREATE TABLE rm_policies (
   event_id        TEXT NOT NULL,
   PRIMARY KEY (jurisdiction_id, policy_id)
 ) WITHOUT ROWID;
+-- which claims cite a source (as recorded or after a correction), from which position
 CREATE TABLE rm_source_claims (
   source_id      TEXT NOT NULL,
   claim_position INTEGER NOT NULL,
+  from_position  INTEGER NOT NULL,
   PRIMARY KEY (source_id, claim_position)
 ) WITHOUT ROWID;
 CREATE TABLE rm_actors (
@@ -129,6 +131,7 @@ CREATE TABLE rm_actors (
 CREATE TABLE rm_actor_claims (
   actor_id       TEXT NOT NULL,
   claim_position INTEGER NOT NULL,
+  from_position  INTEGER NOT NULL,
   PRIMARY KEY (actor_id, claim_position)
 ) WITHOUT ROWID;`,
     queryIndexes: `

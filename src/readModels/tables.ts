@@ -141,15 +141,15 @@ function claimTables(db: Database.Database): ClaimTables {
   const enact = db.prepare<[string, string, string]>(
     'INSERT OR IGNORE INTO rm_policies (jurisdiction_id, policy_id, event_id) VALUES (?, ?, ?)',
   )
-  const cite = db.prepare<[string, number]>(
-    'INSERT OR IGNORE INTO rm_source_claims (source_id, claim_position) VALUES (?, ?)',
+  const cite = db.prepare<[string, number, number]>(
+    'INSERT OR IGNORE INTO rm_source_claims (source_id, claim_position, from_position) VALUES (?, ?, ?)',
   )
   const seeActor = db.prepare<[string, string, string | null]>(
     `INSERT INTO rm_actors (actor_id, name, office) VALUES (?, ?, ?)
      ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, office = coalesce(excluded.office, office)`,
   )
-  const actorClaim = db.prepare<[string, number]>(
-    'INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position) VALUES (?, ?)',
+  const actorClaim = db.prepare<[string, number, number]>(
+    'INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position, from_position) VALUES (?, ?, ?)',
   )
 
   return {
@@ -218,10 +218,10 @@ function claimTables(db: Database.Database): ClaimTables {
       retract.run(retraction.position, JSON.stringify(retraction), claimPosition)
     },
     enact: (jurisdictionId, policyId, eventId) => void enact.run(jurisdictionId, policyId, eventId),
-    cite: (sourceId, claimPosition) => void cite.run(sourceId, claimPosition),
-    seeActor(actor: Actor, claimPosition) {
+    cite: (sourceId, claimPosition, at) => void cite.run(sourceId, claimPosition, at),
+    seeActor(actor: Actor, claimPosition, at) {
       seeActor.run(actor.id, actor.name, actor.office ?? null)
-      actorClaim.run(actor.id, claimPosition)
+      actorClaim.run(actor.id, claimPosition, at)
     },
   }
 }

@@ -199,7 +199,7 @@ t.test('the event feed pages by position', async (t) => {
   t.equal(next.events[0].position, 20)
   t.equal(next.nextAfter, lastSeedPosition)
   const end = (await ledger.app.inject({ url: `/events?after=${lastSeedPosition}` })).json()
-  t.same(end, { events: [], nextAfter: lastSeedPosition })
+  t.same(end, { events: [], nextAfter: lastSeedPosition, nextCursor: null })
   t.equal((await ledger.app.inject({ url: '/events?limit=1001' })).statusCode, 400)
   t.equal((await ledger.app.inject({ url: '/events?after=-1' })).statusCode, 400)
 })

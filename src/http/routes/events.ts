@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
+import { CursorParam, encodeCursor, fitPage, Limit, pageStart, queryHash } from '../paging.js'
 import type { ProposedEvent } from '../../writeModel/proposedEvent.js'
 import type { EventStore, StoredEvent } from '../../stores/eventStore.js'
 import type { RecordEvents } from '../../ledger/groupCommit.js'
@@ -110,21 +111,31 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
         schema: {
           operationId: 'listEvents',
           summary: 'The event feed by position',
+          description:
+            'From after the position `after` (exclusive; from the start when omitted). `nextAfter` follows the growing log; `nextCursor` pages through it as it stood at the first page (null at its end).',
           tags: ['events'],
           querystring: z.strictObject({
             after: z.coerce.number().int().min(0).optional(),
-            limit: z.coerce.number().int().min(1).max(1_000).default(100),
+            limit: Limit.optional(),
+            cursor: CursorParam.optional(),
           }),
         },
       },
       async (request) => {
-        const { after, limit } = request.query
+        const hash = queryHash('events', {})
+        const { cursor, limit } = pageStart(request.query, hash)
+        const after = (cursor?.a as number | undefined) ?? request.query.after
         const from = after === undefined ? 0 : after + 1
-        const applied = context.runner.size
-        const stored =
-          from >= applied ? [] : await context.store.readAll(from, Math.min(limit, applied - from))
-        const last = stored.at(-1)
-        return { events: stored.map(eventView), nextAfter: last?.position ?? after ?? null }
+        // a cursor pins the end of the log as the first page saw it
+        const end = cursor === undefined ? context.runner.size : cursor.k + 1
+        const stored = from >= end ? [] : await context.store.readAll(from, Math.min(limit + 1, end - from))
+        const page = fitPage(stored.map(eventView), limit)
+        const last = page.items.at(-1)
+        return {
+          events: page.items,
+          nextAfter: last?.position ?? after ?? null,
+          nextCursor: page.more && last !== undefined ? encodeCursor({ q: hash, k: end - 1, a: last.position }) : null,
+        }
       },
     )
 

@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { JurisdictionKind, PartialDate, UNKNOWN, allowedValues } from '../../../events/index.js'
+import { validTimeKey } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
+import { CursorParam, encodeCursor, fitPage, Limit, pageStart, pinnedKnownAt, queryHash } from '../paging.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { EventStore } from '../../stores/eventStore.js'
 import type { ResponseCache } from '../responseCache.js'
@@ -20,7 +22,7 @@ import { knownAtPositionFor } from './knownAtPosition.js'
 
 export interface JurisdictionRouteDeps {
   store: Pick<EventStore, 'head'>
-  reader: Pick<LedgerReader, 'jurisdictionOf' | 'listJurisdictions' | 'designationsOf' | 'stanceAnswer' | 'historyOf' | 'resolveKnownAt'>
+  reader: Pick<LedgerReader, 'jurisdictionOf' | 'listJurisdictions' | 'jurisdictionCount' | 'designationsOf' | 'stanceAnswer' | 'historyOf' | 'resolveKnownAt'>
   runner: { readonly size: number }
   clock: () => Date
   cache: ResponseCache
@@ -60,6 +62,8 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
               support: Support.optional(),
               asOf: AsOf.optional(),
               knownAt: KnownAt.optional(),
+              limit: Limit.optional(),
+              cursor: CursorParam.optional(),
             })
             .superRefine((query, ctx) => {
               if (query.support !== undefined && query.value === undefined) {
@@ -86,16 +90,27 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
       },
       async (request, reply) =>
         context.cache.send(request, reply, async () => {
-          const { kind, dimension, value, support, asOf, knownAt } = request.query
-          const knownAtPosition = await knownAtPositionFor(context, knownAt)
-          return context.reader.listJurisdictions({
-            kind,
-            dimension,
-            value,
-            support,
-            asOf: asOf ?? todayUtc(context.clock),
+          const { kind, dimension, value, support, knownAt } = request.query
+          const hash = queryHash('jurisdictions', { kind, dimension, value, support })
+          const { cursor, limit } = pageStart(request.query, hash)
+          const knownAtPosition = await knownAtPositionFor(context, pinnedKnownAt(cursor) ?? knownAt)
+          const asOf = cursor?.d ?? request.query.asOf ?? todayUtc(context.clock)
+          const list = context.reader.listJurisdictions(
+            { kind, dimension, value, support, asOf, knownAtPosition },
+            { after: cursor?.a as string | undefined, limit: limit + 1 },
+          )
+          const page = fitPage(list.jurisdictions, limit)
+          const last = page.items.at(-1)
+          return {
+            asOf,
             knownAtPosition,
-          })
+            jurisdictions: page.items,
+            ...(value === undefined && { total: context.reader.jurisdictionCount(kind, knownAtPosition) }),
+            nextCursor:
+              page.more && last !== undefined
+                ? encodeCursor({ q: hash, k: knownAtPosition ?? -1, d: asOf, a: last.jurisdictionId })
+                : null,
+          }
         }),
     )
 
@@ -176,6 +191,8 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
             from: PartialDate.optional(),
             to: PartialDate.optional(),
             knownAt: KnownAt.optional(),
+            limit: Limit.optional(),
+            cursor: CursorParam.optional(),
           }),
         },
       },
@@ -183,13 +200,25 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
         context.cache.send(request, reply, async () => {
           const jurisdiction = registered(request.params.id)
           const { dimension, from, to, knownAt } = request.query
-          const knownAtPosition = await knownAtPositionFor(context, knownAt)
-          return context.reader.historyOf(jurisdiction.jurisdictionId, {
-            dimension,
-            from,
-            to,
-            knownAtPosition,
-          })
+          const hash = queryHash(`history ${jurisdiction.jurisdictionId}`, { dimension, from, to })
+          const { cursor, limit } = pageStart(request.query, hash)
+          const knownAtPosition = await knownAtPositionFor(context, pinnedKnownAt(cursor) ?? knownAt)
+          const [key, position] = (cursor?.a as [number, number] | undefined) ?? []
+          const history = context.reader.historyOf(
+            jurisdiction.jurisdictionId,
+            { dimension, from, to, knownAtPosition },
+            { after: key === undefined ? undefined : { key, position: position! }, limit: limit + 1 },
+          )
+          const page = fitPage(history.claims, limit)
+          const last = page.items.at(-1)
+          return {
+            ...history,
+            claims: page.items,
+            nextCursor:
+              page.more && last !== undefined
+                ? encodeCursor({ q: hash, k: knownAtPosition ?? -1, a: [validTimeKey(last.on), last.position] })
+                : null,
+          }
         }),
     )
   }
