@@ -6,7 +6,8 @@ import { buildApp, type App } from './http/app.js'
 import { createRecordEvents, type RecordEvents } from './ledger/recordEvents.js'
 import { loadSeed } from './ledger/loadSeed.js'
 import { LedgerLog } from './log/ledgerLog.js'
-import { generateSigningKey, loadOrCreateSigningKey, loadSigningKey } from './log/signingKey.js'
+import { openSigningKey } from './log/openSigningKey.js'
+import { generateSigningKey } from './log/signingKey.js'
 import { seedPath } from './paths.js'
 import { ProjectionRunner, type Applier } from './runner/projectionRunner.js'
 import type { EventStore } from './stores/eventStore.js'
@@ -57,11 +58,13 @@ async function openStore(config: Config, logger: Logger, readonly: boolean): Pro
   return openEsdbEventStore({ connectionString: config.store.connectionString, logger })
 }
 
-async function signingIdentity(config: Config, logger: Logger): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-  if (config.signingKeyPath !== undefined) return loadSigningKey(config.signingKeyPath)
+async function signingIdentity(config: Config, logger: Logger, store: EventStore): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  // held to the checkpoints already kept: a lost or other key is refused, never replaced (openSigningKey)
+  const kept = { origin: config.origin, latest: await store.latestCheckpoint(), store: config.store.kind === 'sqlite' ? config.store.path : 'the EventStoreDB store' }
+  if (config.signingKeyPath !== undefined) return openSigningKey(config.signingKeyPath, { ...kept, mayCreate: false })
   if (config.store.kind === 'sqlite' && config.store.path !== ':memory:') {
     const keyPath = `${config.store.path}.signing-key.pem`
-    const key = await loadOrCreateSigningKey(keyPath)
+    const key = await openSigningKey(keyPath, { ...kept, mayCreate: true })
     if (key.created) logger.info({ path: keyPath }, 'generated the log signing key (keep it: checkpoints are signed with it)')
     return key
   }
@@ -81,7 +84,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   let store: EventStore | undefined
   try {
     store = await openStore(config, logger, access === 'read' && embeddedFile)
-    const key = await signingIdentity(config, logger)
+    const key = await signingIdentity(config, logger, store)
     let view = ledgerView.initialState()
     const writeState = initialWriteState()
     const log = new LedgerLog({ origin: config.origin, ...key }, store, logger)

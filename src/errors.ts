@@ -44,6 +44,10 @@ export const errorCodes = [
   'not_yet_applied',
   'store_locked',
   'store_unavailable',
+  // the store's file, found at start (src/stores/openSqliteFile.ts)
+  'store_damaged',
+  'store_not_a_ledger',
+  'store_inaccessible',
   'internal',
 ] as const
 

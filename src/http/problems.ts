@@ -43,6 +43,9 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   not_yet_applied: { status: 503, title: 'This replica has not applied that position yet' },
   store_locked: { status: 503, title: 'The store is locked by another process' },
   store_unavailable: { status: 503, title: 'The event store cannot be reached' },
+  store_damaged: { status: 503, title: 'The store file is damaged' },
+  store_not_a_ledger: { status: 503, title: 'The store file is not a policy-ledger store' },
+  store_inaccessible: { status: 503, title: 'The store file cannot be opened' },
   internal: { status: 500, title: 'Internal error' },
 }
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { openSqliteFile } from './openSqliteFile.js'
 import {
   DuplicateEventId,
   WrongExpectedRevision,
@@ -108,7 +109,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteStoreOptions) {
     const inMemory = options.path === ':memory:'
     if (!inMemory && !options.readonly) mkdirSync(dirname(options.path), { recursive: true })
-    this.db = new Database(options.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+    this.db = openSqliteFile(options.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, requiredTable: 'events' })
     this.db.pragma('busy_timeout = 5000')
     if (!options.readonly) {
       this.db.pragma('journal_mode = WAL')
