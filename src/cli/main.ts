@@ -6,9 +6,10 @@ import { exportEntries } from './exportEntries.js'
 import { importFile } from './importFile.js'
 import { verifyCommand } from './verifyCommand.js'
 import { stanceCommand } from './stanceCommand.js'
+import { backupCommand } from './backupCommand.js'
 
 /**
- * `policy-ledger <command>`: serve, import, export, verify, stance. Every command reads its
+ * `policy-ledger <command>`: serve, import, export, verify, stance, backup. Every command reads its
  * configuration from the environment (LEDGER_STORE and the rest) and opens the store directly.
  */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -55,6 +56,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .option('--key <vkey>', 'with --entries: the verifier key to check the checkpoint signature with (default: its publicKey)')
     .action(async (options: { entries?: string; checkpoint?: string; key?: string }) => {
       exitCode = await verifyCommand(options, config)
+    })
+
+  program
+    .command('backup')
+    .description('copy an embedded store while it serves (SQLite online backup): a store file serve starts on')
+    .argument('<file>', 'where to write the copy')
+    .option('--force', 'replace the file if it exists')
+    .action(async (file: string, options: { force?: boolean }) => {
+      exitCode = await backupCommand({ file, force: options.force === true }, config())
     })
 
   program
