@@ -79,19 +79,13 @@ t.test(
     const copy = join(scratch.dir, 'copy.sqlite')
     const env = { LEDGER_TOKENS: `backup:${TOKEN}`, LEDGER_WRITE_RATE_LIMIT: '0' }
     const live = await startServe(store, env)
-    let restored: Served | undefined
-    t.teardown(async () => {
-      for (const served of [live, restored]) {
-        if (
-          served !== undefined &&
-          served.child.exitCode === null &&
-          served.child.signalCode === null
-        ) {
-          served.child.kill('SIGKILL')
-          await served.exited
-        }
+    const kill = async (served: Served) => {
+      if (served.child.exitCode === null && served.child.signalCode === null) {
+        served.child.kill('SIGKILL')
+        await served.exited
       }
-    })
+    }
+    t.teardown(() => kill(live))
 
     for (let r = 0; r < PRELOAD_REQUESTS; r += 1) {
       await post(
@@ -180,7 +174,8 @@ t.test(
     const rootAtSize = rfc6962Root(liveEntries.map((line) => rfc6962Leaf(line))).toString('hex')
     t.equal(verifiedRoot, rootAtSize, "the copy's root is the live ledger's root at that size")
 
-    restored = await startServe(copy, { ...env, LEDGER_SEED: 'true' })
+    const restored = await startServe(copy, { ...env, LEDGER_SEED: 'true' })
+    t.teardown(() => kill(restored))
     const checkpoint = (await (
       await fetch(`${restored.baseUrl}/ledger/checkpoint`)
     ).json()) as PublishedCheckpoint
