@@ -12,6 +12,8 @@ export const errorCodes = [
   'unsupported_media_type',
   'invalid_known_at',
   'invalid_tree_size',
+  'request_timeout',
+  'headers_too_large',
   // authentication
   'unauthorized',
   'forbidden',

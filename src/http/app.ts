@@ -21,6 +21,7 @@ import type { LedgerView } from '../../projections/ledgerView.js'
 import type { LedgerLog } from '../log/ledgerLog.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
+import { clientErrorHandler } from './clientErrorHandler.js'
 import { createResponseCache, JSON_TYPE, type ResponseCache } from './responseCache.js'
 import { healthRoutes } from './routes/health.js'
 import { eventRoutes } from './routes/events.js'
@@ -71,6 +72,10 @@ export async function buildApp(deps: AppDeps) {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
+    // the whole header block within 10 s of connecting (one byte a second is cut off, and so is a socket
+    // that sends nothing), checked every second rather than Node's 30 s (README: slow clients)
+    http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    clientErrorHandler,
     // while shutting down, a request is refused as a problem (below), not with fastify's own JSON 503
     return503OnClosing: false,
     // the router's default (100) would refuse a valid 120-character slug with a 414 before the

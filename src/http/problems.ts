@@ -16,6 +16,8 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   invalid_known_at: { status: 400, title: 'knownAt names a position no store has' },
   invalid_tree_size: { status: 400, title: 'The tree size is not possible' },
+  request_timeout: { status: 408, title: 'Request Timeout' },
+  headers_too_large: { status: 431, title: 'Request Header Fields Too Large' },
   unauthorized: { status: 401, title: 'A valid bearer token is required' },
   forbidden: { status: 403, title: 'This token may not do that' },
   writes_disabled: { status: 403, title: 'Writes are disabled' },
