@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps) {
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
     // the whole header block within 10 s of connecting (one byte a second is cut off, and so is a socket
-    // that sends nothing), checked every second rather than Node's 30 s (README: slow clients)
+    // that sends nothing), checked every second rather than every 30 s (README: connection limits)
     http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
     clientErrorHandler,
     // while shutting down, a request is refused as a problem (below), not with fastify's own JSON 503

@@ -8,7 +8,7 @@ import { scratchDir, sleep, startServe, type Served } from '../support/serveProc
 /**
  * Slow and abusive clients, with raw sockets against a real `serve`: a client that sends its headers
  * a byte a second is cut off, and thousands of idle sockets do not stop the service answering others.
- * The limits are fixed (src/http/app.ts, src/http/connectionCap.ts; README "Slow and abusive clients").
+ * The limits are fixed (src/http/app.ts, src/http/connectionCap.ts; README "Connection limits").
  */
 
 const HEADERS_TIMEOUT_MS = 10_000
