@@ -95,6 +95,13 @@ t.test(
       code: 'store_locked',
       message: new RegExp(`is held by process ${process.pid} .*stop it to write to it`),
     })
+    // the refused attempt closed its own connection to the lock file: a POSIX lock dies with any of
+    // the process's descriptors of the file, so check the kernel still holds it against another process
+    const outside = await runCliToEnd(['import', 'data/seed.ndjson'], {
+      LEDGER_STORE: `sqlite:${store}`,
+    })
+    t.equal(outside.code, 1, 'another process is still refused')
+    t.match(outside.stderr, `held by process ${process.pid}`)
     lock.release()
     lock.release() // twice is harmless
     const again = acquireStoreLock(store, 'serve it')
