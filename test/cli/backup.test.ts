@@ -3,6 +3,9 @@ import Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { backupCommand } from '../../src/cli/backupCommand.js'
+import { parseConfig } from '../../src/config/config.js'
 import { runCli as runCliToEnd } from '../support/runCli.js'
 import {
   checkSignedCheckpoint,
@@ -223,4 +226,33 @@ t.test('backup refuses what it cannot copy, saying why', async (t) => {
   t.match(foreign.stderr, `${store} is not a SQLite database`)
   const help = await runCliToEnd(['--help'], {})
   t.match(help.stdout, /backup \[options\] <file>/, '--help lists it')
+})
+
+t.test('in this process: plain progress lines, or a bar on a terminal', async (t) => {
+  const scratch = scratchDir('backup-progress')
+  t.teardown(scratch.cleanup)
+  const store = join(scratch.dir, 'ledger.sqlite')
+  const seeded = await runCliToEnd(['import', 'data/seed.ndjson'], {
+    LEDGER_STORE: `sqlite:${store}`,
+  })
+  t.equal(seeded.code, 0, seeded.stderr)
+  const config = parseConfig({ LEDGER_STORE: `sqlite:${store}` })
+  for (const terminal of [false, true]) {
+    const lines: string[] = []
+    let progress = ''
+    const stream = Object.assign(new PassThrough(), { isTTY: terminal, columns: 100 })
+    stream.on('data', (chunk: Buffer) => (progress += chunk.toString('utf8')))
+    const code = await backupCommand(
+      { file: join(scratch.dir, `copy-${terminal}.sqlite`), force: false },
+      config,
+      (line) => lines.push(line),
+      stream as unknown as NodeJS.WriteStream,
+    )
+    t.equal(code, 0)
+    t.match(lines[0], /: 51 events, the latest checkpoint of size 51/)
+    t.match(
+      progress,
+      terminal ? /backing up \[=+\] 100% \| \d+\/\d+ pages/ : /backing up: (\d+)\/\1 pages/,
+    )
+  }
 })
