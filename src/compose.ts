@@ -6,7 +6,7 @@ import { buildApp, type App } from './http/app.js'
 import { createRecordEvents, type RecordEvents } from './ledger/recordEvents.js'
 import { loadSeed } from './ledger/loadSeed.js'
 import { LedgerLog } from './log/ledgerLog.js'
-import { openSigningKey } from './log/openSigningKey.js'
+import { latestKeptCheckpoint, openSigningKey } from './log/openSigningKey.js'
 import { generateSigningKey } from './log/signingKey.js'
 import { seedPath } from './paths.js'
 import { ProjectionRunner, type Applier } from './runner/projectionRunner.js'
@@ -60,7 +60,7 @@ async function openStore(config: Config, logger: Logger, readonly: boolean): Pro
 
 async function signingIdentity(config: Config, logger: Logger, store: EventStore): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   // held to the checkpoints already kept: a lost or other key is refused, never replaced (openSigningKey)
-  const kept = { origin: config.origin, latest: await store.latestCheckpoint(), store: config.store.kind === 'sqlite' ? config.store.path : 'the EventStoreDB store' }
+  const kept = { origin: config.origin, latest: await latestKeptCheckpoint(store, logger), store: config.store.kind === 'sqlite' ? config.store.path : 'the EventStoreDB store' }
   if (config.signingKeyPath !== undefined) return openSigningKey(config.signingKeyPath, { ...kept, mayCreate: false })
   if (config.store.kind === 'sqlite' && config.store.path !== ':memory:') {
     const keyPath = `${config.store.path}.signing-key.pem`

@@ -1,4 +1,7 @@
-import type { StoredCheckpoint } from '../stores/eventStore.js'
+import type { Logger } from 'pino'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { EventStore, StoredCheckpoint } from '../stores/eventStore.js'
+import { isStoreUnavailable } from '../stores/storeUnavailable.js'
 import { InvalidCheckpoint, parseNote, verifierKey, verifyCheckpoint } from './checkpoint.js'
 import {
   InvalidSigningKey,
@@ -87,4 +90,29 @@ export async function openSigningKey(
   }
   checkSigned(path, key, options)
   return key
+}
+
+/**
+ * The store's latest kept checkpoint, to hold the key to. While EventStoreDB cannot be reached this
+ * waits and retries (doubling from 200 ms up to 10 s), as the projections' catch-up does, so that a
+ * replica started before its store still comes up once the store does.
+ */
+export async function latestKeptCheckpoint(
+  store: EventStore,
+  logger: Logger,
+  retry = { initialDelayMs: 200, maxDelayMs: 10_000 },
+): Promise<StoredCheckpoint | undefined> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await store.latestCheckpoint()
+    } catch (error) {
+      if (!isStoreUnavailable(error)) throw error
+      const delayMs = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** attempt)
+      logger.warn(
+        { err: error, attempt: attempt + 1, delayMs },
+        'the store cannot be reached to read its latest checkpoint (the signing key is checked against it): retrying',
+      )
+      await sleep(delayMs)
+    }
+  }
 }

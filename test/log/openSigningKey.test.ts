@@ -2,9 +2,10 @@ import t from 'tap'
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { signCheckpoint } from '../../src/log/checkpoint.js'
-import { openSigningKey } from '../../src/log/openSigningKey.js'
+import { latestKeptCheckpoint, openSigningKey } from '../../src/log/openSigningKey.js'
 import { generateSigningKey, loadSigningKey } from '../../src/log/signingKey.js'
-import type { StoredCheckpoint } from '../../src/stores/eventStore.js'
+import { pino } from 'pino'
+import type { EventStore, StoredCheckpoint } from '../../src/stores/eventStore.js'
 
 /** A checkpoint of size 3 as a store keeps it, signed by `key` under `origin`. */
 function keptBy(
@@ -144,3 +145,35 @@ t.test('a key path that cannot be read is refused, naming it', async (t) => {
     message: new RegExp(`cannot read the signing key ${path}: .*chmod 600`),
   })
 })
+
+t.test(
+  'the latest checkpoint is waited for while the store cannot be reached; other errors stop',
+  async (t) => {
+    const kept = keptBy(generateSigningKey())
+    let calls = 0
+    const flaky = {
+      latestCheckpoint: async () => {
+        calls += 1
+        if (calls < 3)
+          throw Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+            code: 14,
+            metadata: {},
+          })
+        return kept
+      },
+    } as unknown as EventStore
+    const fast = { initialDelayMs: 1, maxDelayMs: 2 }
+    t.equal(
+      await latestKeptCheckpoint(flaky, pino({ level: 'silent' }), fast),
+      kept,
+      'found once the store answers',
+    )
+    t.equal(calls, 3, 'after two refused attempts')
+    const broken = {
+      latestCheckpoint: async () => Promise.reject(new Error('boom')),
+    } as unknown as EventStore
+    await t.rejects(latestKeptCheckpoint(broken, pino({ level: 'silent' }), fast), {
+      message: 'boom',
+    })
+  },
+)
