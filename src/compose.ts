@@ -9,7 +9,8 @@ import { loadSeed } from './ledger/loadSeed.js'
 import { LedgerLog } from './log/ledgerLog.js'
 import { PersistedTree } from './log/persistedTree.js'
 import { createLedgerMetrics, type LedgerMetrics } from './metrics/ledgerMetrics.js'
-import { generateSigningKey, loadOrCreateSigningKey, loadSigningKey } from './log/signingKey.js'
+import { latestKeptCheckpoint, openSigningKey } from './log/openSigningKey.js'
+import { generateSigningKey } from './log/signingKey.js'
 import { seedPath } from './paths.js'
 import { LedgerReader } from './readModels/ledgerReader.js'
 import { projectionReadModels, ReadModelStore, type LoggedEvent } from './readModels/readModelStore.js'
@@ -18,6 +19,7 @@ import { parseStoredEvent } from './runner/parseStoredEvent.js'
 import { ProjectionRunner } from './runner/projectionRunner.js'
 import type { EventStore, InlineFold, StoredEvent } from './stores/eventStore.js'
 import { EventRows } from './stores/sqlite/eventRows.js'
+import { upgradeLedgerFile } from './stores/sqlite/ledgerFile.js'
 import { openSqliteEventStore } from './stores/sqlite/sqliteEventStore.js'
 import { acquireStoreLock, type StoreLock } from './stores/storeLock.js'
 import type { RecordedEvent } from '../events/index.js'
@@ -78,11 +80,13 @@ async function openStore(config: Config, logger: Logger, readonly: boolean): Pro
   })
 }
 
-async function signingIdentity(config: Config, logger: Logger): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-  if (config.signingKeyPath !== undefined) return loadSigningKey(config.signingKeyPath)
+async function signingIdentity(config: Config, logger: Logger, store: EventStore): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  // held to the checkpoints already kept: a lost or other key is refused, never replaced (openSigningKey)
+  const kept = { origin: config.origin, latest: await latestKeptCheckpoint(store, logger), store: config.store.kind === 'sqlite' ? config.store.path : 'the EventStoreDB store' }
+  if (config.signingKeyPath !== undefined) return openSigningKey(config.signingKeyPath, { ...kept, mayCreate: false })
   if (config.store.kind === 'sqlite' && config.store.path !== ':memory:') {
     const keyPath = `${config.store.path}.signing-key.pem`
-    const key = await loadOrCreateSigningKey(keyPath)
+    const key = await openSigningKey(keyPath, { ...kept, mayCreate: true })
     if (key.created) logger.info({ path: keyPath }, 'generated the log signing key (keep it: checkpoints are signed with it)')
     return key
   }
@@ -115,7 +119,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   try {
     store = await openStore(config, logger, access === 'read')
     const opened = store
-    const key = await signingIdentity(config, logger)
+    const key = await signingIdentity(config, logger, store)
+    // the start's checks passed: from here on the file may be written (an older layout upgraded)
+    upgradeLedgerFile(store.db)
     const rows = new EventRows(store.db)
     const tree = new PersistedTree(store.db)
     const readModels = new ReadModelStore(store.db, [...projectionReadModels(store.db), tree], logger)

@@ -13,6 +13,8 @@ export const errorCodes = [
   'invalid_known_at',
   'invalid_tree_size',
   'invalid_cursor',
+  'request_timeout',
+  'headers_too_large',
   // authentication
   'unauthorized',
   'forbidden',
@@ -47,6 +49,10 @@ export const errorCodes = [
   'store_unavailable',
   'store_full',
   'read_models_stale',
+  // the store's file, found at start (src/stores/openSqliteFile.ts)
+  'store_damaged',
+  'store_not_a_ledger',
+  'store_inaccessible',
   'internal',
 ] as const
 

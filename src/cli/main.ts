@@ -7,9 +7,10 @@ import { importFile } from './importFile.js'
 import { verifyCommand } from './verifyCommand.js'
 import { stanceCommand } from './stanceCommand.js'
 import { rebuildCommand } from './rebuildCommand.js'
+import { backupCommand } from './backupCommand.js'
 
 /**
- * `policy-ledger <command>`: serve, import, export, verify, stance, rebuild. Every command reads its
+ * `policy-ledger <command>`: serve, import, export, verify, stance, rebuild, backup. Every command reads its
  * configuration from the environment (LEDGER_STORE and the rest) and opens the store directly.
  */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -64,6 +65,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .argument('[read-models...]', 'which ones, by name (jurisdictions, sources, claims, recordTime, merkle)')
     .action(async (names: string[]) => {
       exitCode = await rebuildCommand(names, config())
+    })
+
+  program
+    .command('backup')
+    .description('copy an embedded store while it serves (SQLite online backup): a store file serve starts on')
+    .argument('<file>', 'where to write the copy')
+    .option('--force', 'replace the file if it exists')
+    .action(async (file: string, options: { force?: boolean }) => {
+      exitCode = await backupCommand({ file, force: options.force === true }, config())
     })
 
   program

@@ -33,6 +33,7 @@ import { responseCaching } from './plugins/responseCaching.js'
 import { securityHeaders } from './plugins/securityHeaders.js'
 import { strictJsonBody } from './plugins/strictJsonBody.js'
 import { writeRateLimit } from './plugins/writeRateLimit.js'
+import { clientErrorHandler } from './clientErrorHandler.js'
 import { healthRoutes } from './routes/health.js'
 import { eventRoutes } from './routes/events.js'
 import { jurisdictionRoutes } from './routes/jurisdictions.js'
@@ -83,6 +84,10 @@ export async function buildApp(deps: AppDeps) {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
+    // the whole header block within 10 s of connecting (one byte a second is cut off, and so is a socket
+    // that sends nothing), checked every second rather than every 30 s (README: connection limits)
+    http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    clientErrorHandler,
     // while shutting down, a request is refused as a problem (gracefulShutdown), not with fastify's own JSON 503
     return503OnClosing: false,
     // the router's default (100) would refuse a valid 120-character slug with a 414 before the

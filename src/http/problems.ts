@@ -17,6 +17,8 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   invalid_known_at: { status: 400, title: 'knownAt names a position no store has' },
   invalid_tree_size: { status: 400, title: 'The tree size is not possible' },
   invalid_cursor: { status: 400, title: 'The cursor is not one of this list' },
+  request_timeout: { status: 408, title: 'Request Timeout' },
+  headers_too_large: { status: 431, title: 'Request Header Fields Too Large' },
   unauthorized: { status: 401, title: 'A valid bearer token is required' },
   forbidden: { status: 403, title: 'This token may not do that' },
   writes_disabled: { status: 403, title: 'Writes are disabled' },
@@ -46,6 +48,9 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   store_unavailable: { status: 503, title: 'The event store cannot be reached' },
   store_full: { status: 507, title: 'The store has no space left' },
   read_models_stale: { status: 503, title: 'The read models are being rebuilt' },
+  store_damaged: { status: 503, title: 'The store file is damaged' },
+  store_not_a_ledger: { status: 503, title: 'The store file is not a policy-ledger store' },
+  store_inaccessible: { status: 503, title: 'The store file cannot be opened' },
   internal: { status: 500, title: 'Internal error' },
 }
 

@@ -9,7 +9,7 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto'
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises'
+import { link, mkdir, open, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
 export interface SigningKey {
@@ -17,16 +17,40 @@ export interface SigningKey {
   publicKey: KeyObject
 }
 
-/** Thrown when a key file cannot be read or is not an Ed25519 private key. */
+/** What is wrong with a signing key file. */
+export type SigningKeyProblem =
+  /** There is no file at the path given. */
+  | 'missing'
+  /** The file exists but cannot be read (permissions, a directory, an I/O error). */
+  | 'unreadable'
+  /** Not an Ed25519 private key in PEM, or empty. */
+  | 'malformed'
+  /** Other users may read or write it. */
+  | 'loose_permissions'
+  /** The store holds checkpoints signed with a key that is no longer there. */
+  | 'lost'
+  /** The key did not sign the store's checkpoints (or signs under another name). */
+  | 'mismatch'
+
+/** Thrown when a key file cannot be read, is not an Ed25519 private key, or is not the store's key. */
 export class InvalidSigningKey extends Error {
   readonly code = 'invalid_signing_key'
   constructor(
     readonly path: string,
     message: string,
+    readonly reason: SigningKeyProblem = 'malformed',
   ) {
     super(message)
     this.name = 'InvalidSigningKey'
   }
+}
+
+export interface KeyFileRules {
+  /**
+   * Refuse a file that other users may read or write, as ssh does: the key signs every checkpoint,
+   * and whoever can read it can sign a rewritten history. (Not for reading the public half only.)
+   */
+  privateFile?: boolean
 }
 
 function fromPem(pem: Buffer, path: string): SigningKey {
@@ -55,22 +79,50 @@ function fromPem(pem: Buffer, path: string): SigningKey {
   return { privateKey, publicKey: createPublicKey(privateKey) }
 }
 
-/** The file's bytes, or undefined when there is no such file. */
-async function readKeyFile(path: string): Promise<Buffer | undefined> {
+function unreadable(path: string, error: unknown): InvalidSigningKey {
+  const user = typeof process.getuid === 'function' ? ` (this process runs as uid ${process.getuid()})` : ''
+  return new InvalidSigningKey(
+    path,
+    `cannot read the signing key ${path}: ${(error as Error).message}. Make it a file this user${user} can read, with mode 0600 (chown, then chmod 600 ${path})`,
+    'unreadable',
+  )
+}
+
+/**
+ * The file's bytes, or undefined when there is no such file. The mode is read from the open file, so
+ * the file checked is the file read.
+ */
+async function readKeyFile(path: string, rules: KeyFileRules = {}): Promise<Buffer | undefined> {
+  let file
   try {
-    return await readFile(path)
+    file = await open(path, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new InvalidSigningKey(
-      path,
-      `cannot read the signing key ${path}: ${(error as Error).message}`,
-    )
+    throw unreadable(path, error)
+  }
+  try {
+    const stats = await file.stat()
+    if (!stats.isFile()) throw unreadable(path, new Error('it is not a regular file'))
+    const loose = stats.mode & 0o077
+    if (rules.privateFile === true && loose !== 0 && process.platform !== 'win32') {
+      throw new InvalidSigningKey(
+        path,
+        `the signing key ${path} may be ${loose & 0o044 ? 'read' : 'written'} by other users (mode 0${(stats.mode & 0o777).toString(8)}): whoever can read it can sign a rewritten history. Make it private: chmod 600 ${path}`,
+        'loose_permissions',
+      )
+    }
+    return await file.readFile()
+  } catch (error) {
+    if (error instanceof InvalidSigningKey) throw error
+    throw unreadable(path, error)
+  } finally {
+    await file.close()
   }
 }
 
-export async function loadSigningKey(path: string): Promise<SigningKey> {
-  const pem = await readKeyFile(path)
-  if (pem === undefined) throw new InvalidSigningKey(path, `there is no signing key at ${path}`)
+export async function loadSigningKey(path: string, rules: KeyFileRules = {}): Promise<SigningKey> {
+  const pem = await readKeyFile(path, rules)
+  if (pem === undefined) throw new InvalidSigningKey(path, `there is no signing key at ${path}`, 'missing')
   return fromPem(pem, path)
 }
 
@@ -87,8 +139,9 @@ export function generateSigningKey(): SigningKey & { pem: string } {
  */
 export async function loadOrCreateSigningKey(
   path: string,
+  rules: KeyFileRules = {},
 ): Promise<SigningKey & { created: boolean }> {
-  const existing = await readKeyFile(path)
+  const existing = await readKeyFile(path, rules)
   if (existing !== undefined) return { ...fromPem(existing, path), created: false }
   const directory = dirname(path)
   await mkdir(directory, { recursive: true })

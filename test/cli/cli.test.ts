@@ -2,6 +2,7 @@ import t from 'tap'
 import Database from 'better-sqlite3'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { acquireStoreLock } from '../../src/stores/storeLock.js'
 import { runCli } from '../support/runCli.js'
 
 const seedLines = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8').split('\n').filter(Boolean)
@@ -132,7 +133,9 @@ t.test('stance prints a table; writing commands refuse while serve holds the sto
   const badDate = await runCli(['stance', 'us-pa-philadelphia', '--as-of', '2016-02-30'], env)
   t.equal(badDate.code, 1)
 
-  writeFileSync(join(dir, 'ledger.sqlite.lock'), `${process.pid}\n`)
+  // hold the lock here, as a running `serve` would (the lock is the kernel's: a pid in a file is not one)
+  const lock = acquireStoreLock(join(dir, 'ledger.sqlite'), 'serve it')
+  t.teardown(() => lock.release())
   const refused = await runCli(['import', 'data/seed.ndjson'], env)
   t.equal(refused.code, 1)
   t.match(refused.stderr, /held by process/)

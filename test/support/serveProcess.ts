@@ -46,11 +46,19 @@ export interface Served {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Runs a CLI command from source; the environment is the test's minus NODE_OPTIONS (tap's hooks). */
-export function runCli(args: string[], env: Record<string, string>): Served & { port: number } {
+/**
+ * Runs a CLI command from source; the environment is the test's minus NODE_OPTIONS (tap's hooks).
+ * `prefix` runs it under another command, e.g. `['unshare', '--pid', '--fork', '--mount-proc']`.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  prefix: string[] = [],
+): Served & { port: number } {
   const base: Record<string, string | undefined> = { ...process.env }
   delete base.NODE_OPTIONS
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+  const command = [...prefix, process.execPath, '--import', 'tsx', 'src/cli/run.ts', ...args]
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: repoRoot,
     env: { ...base, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,16 +89,21 @@ export async function startServe(
   storePath: string,
   env: Record<string, string> = {},
   readyWithinMs = 30_000,
+  prefix: string[] = [],
 ): Promise<Served> {
   const port = await freePort()
-  const served = runCli(['serve'], {
-    LEDGER_STORE: `sqlite:${storePath}`,
-    LEDGER_SEED: 'true',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ...env,
-  })
+  const served = runCli(
+    ['serve'],
+    {
+      LEDGER_STORE: `sqlite:${storePath}`,
+      LEDGER_SEED: 'true',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    prefix,
+  )
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
   void served.exited.then((result) => (exited = result))
   const deadline = Date.now() + readyWithinMs

@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { openSqliteFile } from '../openSqliteFile.js'
 
 /**
  * The ledger's SQLite file: the log (events, checkpoints) and, beside it, the read models and the
@@ -9,7 +10,9 @@ import { dirname } from 'node:path'
  *
  * `PRAGMA user_version` says which layout a file has: 0 is a file from before the read models were
  * kept in it (its log is read as it is and the read models are built beside it), a number above
- * FILE_VERSION was written by a newer build and is refused before anything is written to it.
+ * FILE_VERSION was written by a newer build and is refused before anything is written to it. Opening
+ * writes only to a new file; an older layout is brought up to date by `upgradeLedgerFile`, once the
+ * start's other checks (the signing key) have passed, so a start that fails leaves the file as it was.
  */
 export const FILE_VERSION = 1
 
@@ -62,20 +65,18 @@ export function openLedgerFile(options: LedgerFileOptions): Database.Database {
   const inMemory = options.path === ':memory:'
   const readonly = options.readonly ?? false
   if (!inMemory && !readonly) mkdirSync(dirname(options.path), { recursive: true })
-  const db = new Database(options.path, { readonly, fileMustExist: readonly })
+  // a damaged or foreign file is refused, naming it, before anything is written to it
+  const db = openSqliteFile(options.path, { readonly, fileMustExist: readonly, requiredTable: 'events' })
   try {
     db.pragma('busy_timeout = 5000')
     // the read models' indexes are written in valid-time and id order, not in insertion order: a page
     // cache this size (bounded, whatever the ledger's size) keeps a commit's pages in memory
     db.pragma(`cache_size = -${CACHE_KIB}`)
-    checkLayout(db, options.path)
+    const fresh = checkLayout(db, options.path)
     if (!readonly) {
-      db.pragma('journal_mode = WAL')
+      if (fresh) db.pragma('journal_mode = WAL')
       db.pragma('synchronous = FULL')
-      db.transaction(() => {
-        db.exec(logSchema)
-        db.pragma(`user_version = ${FILE_VERSION}`)
-      }).immediate()
+      if (fresh) upgradeLedgerFile(db)
     }
     if (!inMemory) {
       const problem = durabilityProblem(durabilitySettings(db), readonly)
@@ -88,20 +89,28 @@ export function openLedgerFile(options: LedgerFileOptions): Database.Database {
   }
 }
 
-/** Refuses, before anything is written, a file of a newer layout or one that holds something else. */
-function checkLayout(db: Database.Database, path: string): void {
+/**
+ * Refuses, before anything is written, a file of a newer layout (openSqliteFile has refused one that
+ * holds something else). True for a new, empty file.
+ */
+function checkLayout(db: Database.Database, path: string): boolean {
   const version = Number(db.pragma('user_version', { simple: true }))
   if (version > FILE_VERSION) {
     throw new ForeignStoreFile(
-      `${path} was written by a newer policy-ledger (file layout ${version}; this build reads up to ${FILE_VERSION}): run that version, or restore a backup made by this one`,
+      `${path} was written by a newer policy-ledger (file layout ${version}; this build reads up to ${FILE_VERSION}). Nothing was written to it: run that version, or restore a backup this one made`,
     )
   }
-  const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()
-  if (tables.length > 0 && !tables.includes('events')) {
-    throw new ForeignStoreFile(
-      `${path} is a SQLite database but not a policy-ledger store (it has no events table): point LEDGER_STORE at the ledger's file, or at a new path to start an empty ledger`,
-    )
-  }
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get() === undefined
+}
+
+/** Brings the file to this build's layout (a no-op when it has it): WAL, the log's tables, the version. */
+export function upgradeLedgerFile(db: Database.Database): void {
+  if (db.readonly || Number(db.pragma('user_version', { simple: true })) === FILE_VERSION) return
+  if (!db.memory) db.pragma('journal_mode = WAL')
+  db.transaction(() => {
+    db.exec(logSchema)
+    db.pragma(`user_version = ${FILE_VERSION}`)
+  }).immediate()
 }
 
 export function durabilitySettings(db: Database.Database): { journalMode: string; synchronous: number } {
