@@ -28,14 +28,23 @@ export interface JurisdictionPageInput {
   treeSize?: number
   /** What the reader typed when it was not a date; the page then shows `asOf` (today) instead. */
   invalidAsOf?: string
+  /** The page of claims: newest in valid time first, after `before` when the reader went further. */
+  claims: ClaimView[]
+  /** The link to the next (earlier) page of claims, when there is one. */
+  earlier?: string
+  /** Whether this is a later page (a link back to the newest claims is shown). */
+  paged: boolean
 }
+
+/** Claims a page shows at most. */
+export const CLAIMS_A_PAGE = 100
 
 /** A jurisdiction's stance on a day, a step chart per dimension, and its claims in valid time. */
 export function jurisdictionPage(input: JurisdictionPageInput): SafeHtml {
-  const { reader, jurisdiction, asOf, today, knownAtPosition, treeSize, invalidAsOf } = input
+  const { reader, jurisdiction, asOf, today, knownAtPosition, treeSize, invalidAsOf, claims } = input
   const id = jurisdiction.jurisdictionId
   const parent = jurisdiction.parentId === undefined ? null : reader.jurisdictionOf(jurisdiction.parentId)
-  const history = reader.historyOf(id, { knownAtPosition })
+  const onPage = new Set(claims.map((claim) => claim.eventId))
   return layout({
     title: `${jurisdiction.name}: stance and timeline`,
     treeSize,
@@ -43,9 +52,9 @@ export function jurisdictionPage(input: JurisdictionPageInput): SafeHtml {
     body: html`<h1>${jurisdiction.name}</h1>
 <p class="lede">${words(jurisdiction.kind)} · <code class="url">${jurisdiction.ocdId}</code>${parent !== null && html` · part of <a href="/ui/jurisdictions/${parent.jurisdictionId}">${parent.name}</a>`}</p>
 <p class="muted">The same data as JSON: <a href="/jurisdictions/${id}">jurisdiction</a>, <a href="/jurisdictions/${id}/stance?asOf=${asOf}">stance</a>, <a href="/jurisdictions/${id}/history">history</a>.</p>
-${stanceSection(reader, jurisdiction, asOf, knownAtPosition, invalidAsOf)}
-${chartsSection(reader, id, history.claims, asOf, today, knownAtPosition)}
-${timelineSection(reader, history.claims)}`,
+${stanceSection(reader, jurisdiction, asOf, knownAtPosition, invalidAsOf, onPage)}
+${chartsSection(reader, id, asOf, today, knownAtPosition)}
+${timelineSection(reader, input)}`,
   })
 }
 
@@ -55,6 +64,7 @@ function stanceSection(
   asOf: string,
   knownAtPosition: number | null,
   invalidAsOf: string | undefined,
+  onPage: ReadonlySet<string>,
 ): SafeHtml {
   const id = jurisdiction.jurisdictionId
   const answer = reader.stanceAnswer(id, asOf, knownAtPosition)
@@ -77,7 +87,7 @@ ${invalidAsOf !== undefined && html`<p id="asOf-error" class="error" role="alert
 ${dimensions.map((dimension) => {
   const stance = answer.stance[dimension]!
   const newest = stance.basis[0]
-  return html`<tr data-dimension="${dimension}"><th scope="row">${words(dimension)}</th><td>${valueTag(allowedValues(dimension), stance.value)}${supportNote(stance.support)}</td><td data-label="Backed by">${stance.support === 'policy' ? 'an enacted policy' : stance.support === 'statement' ? 'statements only' : html`<span class="muted">—</span>`}</td><td data-label="Since">${stance.since === null ? html`<span class="muted">—</span>` : partialDateLabel(stance.since)}</td><td data-label="Basis">${newest === undefined ? html`<span class="muted">none</span>` : html`<a href="#claim-${newest}">${stance.basisCount} ${stance.basisCount === 1 ? 'claim' : 'claims'}</a>`}</td><td data-label="Uncertain">${stance.uncertain ? html`<strong>yes</strong> <span class="muted">(a counted claim’s date is known only to the month or year, and covers this day)</span>` : 'no'}</td></tr>`
+  return html`<tr data-dimension="${dimension}"><th scope="row">${words(dimension)}</th><td>${valueTag(allowedValues(dimension), stance.value)}${supportNote(stance.support)}</td><td data-label="Backed by">${stance.support === 'policy' ? 'an enacted policy' : stance.support === 'statement' ? 'statements only' : html`<span class="muted">—</span>`}</td><td data-label="Since">${stance.since === null ? html`<span class="muted">—</span>` : partialDateLabel(stance.since)}</td><td data-label="Basis">${newest === undefined ? html`<span class="muted">none</span>` : html`<a href="${onPage.has(newest) ? `#claim-${newest}` : `/ui/events/${newest}`}">${stance.basisCount} ${stance.basisCount === 1 ? 'claim' : 'claims'}</a>`}</td><td data-label="Uncertain">${stance.uncertain ? html`<strong>yes</strong> <span class="muted">(a counted claim’s date is known only to the month or year, and covers this day)</span>` : 'no'}</td></tr>`
 })}
 </tbody>
 </table>
@@ -88,7 +98,6 @@ ${dimensions.map((dimension) => {
 function chartsSection(
   reader: LedgerReader,
   id: string,
-  claims: readonly ClaimView[],
   asOf: string,
   today: string,
   knownAtPosition: number | null,
@@ -96,10 +105,11 @@ function chartsSection(
   const timelines = new Map(dimensions.map((dimension) => [dimension, reader.timelinePoints(id, dimension, knownAtPosition)]))
   const charted = dimensions.filter((dimension) => timelines.get(dimension)!.length > 0)
   const silent = dimensions.filter((dimension) => !charted.includes(dimension))
-  const first = claims[0]?.on
+  // the whole timeline, from its first claim to its last (or today): two claims, not every claim's body
+  const first = reader.historyOf(id, { knownAtPosition }, { limit: 1 }, 'asc').claims[0]?.on
+  const last = reader.historyOf(id, { knownAtPosition }, { limit: 1 }, 'desc').claims[0]?.on
   const from = `${(first ?? today).slice(0, 4)}-01-01`
-  const latestStart = claims.reduce((latest, claim) => (startOf(claim.on) > latest ? startOf(claim.on) : latest), today)
-  const to = latestStart
+  const to = last !== undefined && startOf(last) > today ? startOf(last) : today
   return html`<section aria-labelledby="charts-heading">
 <h2 id="charts-heading">How each dimension changed</h2>
 ${charted.length === 0
@@ -121,11 +131,15 @@ ${silent.length > 0 && html`<p>No official claim asserts ${silent.map((dimension
 </section>`
 }
 
-function timelineSection(reader: LedgerReader, claims: readonly ClaimView[]): SafeHtml {
+function timelineSection(reader: LedgerReader, input: JurisdictionPageInput): SafeHtml {
+  const { claims, earlier, paged, jurisdiction } = input
+  const newest = `/ui/jurisdictions/${jurisdiction.jurisdictionId}${input.asOf !== input.today ? `?asOf=${input.asOf}` : ''}`
+  const nav = html`<nav class="pager" aria-label="More claims">${paged && html`<a href="${newest}">Newest claims</a>`}${paged && earlier !== undefined && ' · '}${earlier !== undefined && html`<a href="${earlier}" rel="next">Earlier claims</a>`}</nav>`
   return html`<section aria-labelledby="timeline-heading">
 <h2 id="timeline-heading">Timeline of claims</h2>
-<p class="muted">${claims.length} ${claims.length === 1 ? 'claim' : 'claims'} in valid-time order (when it was said or took effect), official and third-party, with corrections applied.</p>
+<p class="muted">${paged ? 'Earlier claims' : 'The newest claims'} in valid time (when it was said or took effect), newest first, ${CLAIMS_A_PAGE} a page: official and third-party, with corrections applied. The whole history is at <a href="/jurisdictions/${jurisdiction.jurisdictionId}/history">/jurisdictions/${jurisdiction.jurisdictionId}/history</a>, page by page.</p>
 ${claims.length === 0 ? html`<p>Nothing is recorded about this jurisdiction yet.</p>` : html`<ol class="timeline">${claims.map((claim) => html`<li>${claimArticle(reader, claim)}</li>`)}</ol>`}
+${(paged || earlier !== undefined) && nav}
 </section>`
 }
 

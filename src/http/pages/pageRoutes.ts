@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type {} from '@fastify/swagger'
 import { CalendarDate, EventId, Slug } from '../../../events/index.js'
+import { validTimeKey } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
+import { CursorParam, decodeCursor, encodeCursor, pinnedKnownAt, queryHash } from '../paging.js'
 import { checkQuote } from '../../ledger/checkQuote.js'
 import { locateQuote } from '../../writeModel/locateQuote.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
@@ -14,7 +16,7 @@ import { sourceChain } from './claimParts.js'
 import { eventPage, type ArchivedText } from './eventPage.js'
 import type { SafeHtml } from './html.js'
 import { apiIndex, indexPage } from './indexPage.js'
-import { jurisdictionPage } from './jurisdictionPage.js'
+import { CLAIMS_A_PAGE, jurisdictionPage } from './jurisdictionPage.js'
 import { errorPage } from './layout.js'
 import { prefersHtml } from './prefersHtml.js'
 import { contentSecurityPolicy } from './styles.js'
@@ -109,8 +111,35 @@ export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
           }
           const today = todayUtc(context.clock)
           const { asOf, invalid } = asOfQuery(request, today)
-          const knownAtPosition = await knownAtPositionFor(context, undefined)
-          const page = jurisdictionPage({ reader, jurisdiction, asOf, today, knownAtPosition, treeSize: treeSize(), invalidAsOf: invalid })
+          const hash = queryHash(`ui history ${id}`, {})
+          const before = (request.query as { before?: unknown }).before
+          const cursor = typeof before === 'string' && CursorParam.safeParse(before).success ? decodeCursor(before, hash) : undefined
+          const knownAtPosition = await knownAtPositionFor(context, pinnedKnownAt(cursor))
+          const [key, position] = (cursor?.a as [number, number] | undefined) ?? []
+          const history = reader.historyOf(
+            id,
+            { knownAtPosition },
+            { after: key === undefined ? undefined : { key, position: position! }, limit: CLAIMS_A_PAGE + 1 },
+            'desc',
+          )
+          const claims = history.claims.slice(0, CLAIMS_A_PAGE)
+          const last = claims.at(-1)
+          const earlier =
+            history.claims.length > CLAIMS_A_PAGE && last !== undefined
+              ? `/ui/jurisdictions/${id}?before=${encodeCursor({ q: hash, k: knownAtPosition ?? -1, a: [validTimeKey(last.on), last.position] })}${asOf !== today ? `&asOf=${asOf}` : ''}#timeline-heading`
+              : undefined
+          const page = jurisdictionPage({
+            reader,
+            jurisdiction,
+            asOf,
+            today,
+            knownAtPosition,
+            treeSize: treeSize(),
+            invalidAsOf: invalid,
+            claims,
+            ...(earlier === undefined ? {} : { earlier }),
+            paged: cursor !== undefined,
+          })
           return sendPage(reply, page, invalid === undefined ? 200 : 400)
         })
 

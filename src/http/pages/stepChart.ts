@@ -50,6 +50,24 @@ function dayMs(day: string): number {
   return Date.parse(`${day}T00:00:00Z`)
 }
 
+/**
+ * The points the chart can show: the plot is a few hundred pixels wide, so of the claims that fall in
+ * one pixel's column only the last (the value in force at its end) is drawn. A timeline of thirty
+ * thousand claims is drawn whole, at the chart's resolution, in a page of fixed size.
+ */
+export function atResolution(points: readonly ChartPoint[], from: string, to: string, columns = WIDTH - LEFT - RIGHT): ChartPoint[] {
+  if (points.length <= columns) return [...points]
+  const t0 = dayMs(from)
+  const span = Math.max(dayMs(to), t0 + 86_400_000) - t0
+  const column = (point: ChartPoint) => Math.min(columns - 1, Math.max(0, Math.floor(((dayMs(point.start) - t0) / span) * columns)))
+  const kept: ChartPoint[] = []
+  points.forEach((point, index) => {
+    const next = points[index + 1]
+    if (next === undefined || column(next) !== column(point)) kept.push(point)
+  })
+  return kept
+}
+
 /** The runs of values the chart draws; a claim repeating the value in force does not start a run. */
 export function segmentsOf(points: readonly ChartPoint[], from: string, to: string): Segment[] {
   const segments: Segment[] = [{ value: UNKNOWN, on: null, start: from, end: to }]
@@ -159,7 +177,8 @@ ${points.map(
 }
 
 /** The chart with its caption and the same data as a table, for readers who cannot see the chart. */
-export function stepChartFigure(input: StepChartInput): SafeHtml {
+export function stepChartFigure(whole: StepChartInput): SafeHtml {
+  const input = { ...whole, points: atResolution(whole.points, whole.from, whole.to) }
   const segments = segmentsOf(input.points, input.from, input.to)
   return html`<figure class="chart" id="dimension-${input.dimension}">
 <figcaption id="dimension-${input.dimension}-caption">${words(input.dimension)}</figcaption>
@@ -175,7 +194,7 @@ ${segments.map((segment, index) => {
 })}
 </tbody>
 </table>
-<p class="muted">${input.points.length} official ${input.points.length === 1 ? 'claim asserts' : 'claims assert'} this dimension (each a dot on the chart); shading marks a date known only to the month or year.</p>
+<p class="muted">${whole.points.length} official ${whole.points.length === 1 ? 'claim asserts' : 'claims assert'} this dimension (each a dot on the chart${input.points.length < whole.points.length ? `; ${input.points.length} of them drawn, the last in each pixel of the chart` : ''}); shading marks a date known only to the month or year.</p>
 </details>
 </figure>`
 }
