@@ -90,3 +90,46 @@ export interface TimelinePoint {
   start: string
   value: string
 }
+
+/** A change in valid time: where a dimension's stance takes another value, and the claim that made it. */
+export interface ValidTimeChange {
+  jurisdictionId: string
+  dimension: string
+  /** The `on` of the claim that made the change. */
+  on: string
+  before: string
+  after: string
+  eventId: string
+  sourceId: string
+  /** The claim's date is known only to the month or year: the change happened at some point in it. */
+  uncertain: boolean
+  /** What backs the claim that made the change. */
+  support: 'policy' | 'statement'
+}
+
+export interface ChangesQuery {
+  /** Inclusive, partial dates. */
+  from: string
+  to: string
+  knownAtPosition: number | null
+  jurisdiction?: string
+  kind?: string
+  dimension?: string
+}
+
+/** A change in record time: today's answer as known at `since`, and as known now. */
+export interface RecordTimeChange {
+  jurisdictionId: string
+  dimension: string
+  before: string
+  after: string
+  /** The events after `since` (claims, corrections, retractions) that made the difference. */
+  causedBy: string[]
+}
+
+/** A change as the feeds show it: when it was recorded, newest first. */
+export interface RecordedChange extends ValidTimeChange {
+  /** The position that made the change known, and when it was recorded. */
+  position: number
+  recordedAt: string
+}

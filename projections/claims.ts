@@ -83,7 +83,7 @@ function evidence(evidenceSourceId: string | undefined) {
 
 export const claimsReadModel: Projection<ClaimTables> = {
   name: 'claims',
-  version: 3,
+  version: 4,
   canHandle: (type) => type !== 'JurisdictionRegistered' && type !== 'SourceRegistered',
   evolve(tables, event) {
     switch (event.type) {

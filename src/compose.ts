@@ -231,6 +231,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
             responseCacheBytes: config.responseCacheBytes,
             metrics,
             otelEndpoint: config.otelEndpoint,
+            origin: config.origin,
+            maxStreams: config.maxStreams,
+            commitsAfter: (position, limit) => rows.checkpointSizesAfter(position, limit),
           })
         : undefined
     return {

@@ -77,6 +77,7 @@ const Env = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4318' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LEDGER_READ_MODELS: z.string().min(1).optional(),
+  LEDGER_MAX_STREAMS: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
 })
 
 export interface Config {
@@ -102,6 +103,8 @@ export interface Config {
    * that lives only as long as the process). The embedded store keeps them in its own file.
    */
   readModelsPath: string
+  /** Concurrent `/changes/stream` connections (503 beyond). */
+  maxStreams: number
 }
 
 export class ConfigError extends Error {
@@ -147,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     responseCacheBytes: env_.LEDGER_RESPONSE_CACHE_BYTES,
     otelEndpoint: env_.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: env_.LOG_LEVEL,
+    maxStreams: env_.LEDGER_MAX_STREAMS,
     readModelsPath:
       env_.LEDGER_STORE.kind === 'sqlite' ? env_.LEDGER_STORE.path : (env_.LEDGER_READ_MODELS ?? './var/read-models.sqlite'),
   }

@@ -40,6 +40,8 @@ import { jurisdictionRoutes } from './routes/jurisdictions.js'
 import { sourceAndActorRoutes } from './routes/sourcesAndActors.js'
 import { ledgerRoutes } from './routes/ledger.js'
 import { pageRoutes } from './pages/pageRoutes.js'
+import { changeRoutes } from './routes/changes.js'
+import { changeStreamRoutes } from './routes/changeStream.js'
 
 /** Everything the HTTP layer needs, passed in by the composition root. */
 export interface AppDeps {
@@ -65,6 +67,12 @@ export interface AppDeps {
   otelEndpoint?: string
   /** Where spans go instead (a test's in-memory exporter). */
   spanProcessor?: SpanProcessor
+  /** LEDGER_ORIGIN: the log's origin, the authority of the feeds' ids. */
+  origin: string
+  /** LEDGER_MAX_STREAMS: change streams open at once. */
+  maxStreams: number
+  /** The tree sizes of the kept checkpoints after a position (where commits ended), for the change stream. */
+  commitsAfter(position: number, limit: number): number[]
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>
@@ -156,5 +164,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(sourceAndActorRoutes({ reader, runner, store, cache }))
   await app.register(ledgerRoutes({ store, reader, log }))
   await app.register(pageRoutes({ store, reader, runner, log, clock }))
+  await app.register(changeRoutes({ reader, runner, store, clock, cache, origin: deps.origin }))
+  await app.register(changeStreamRoutes({ reader, runner, store, clock, maxStreams: deps.maxStreams, commitsAfter: deps.commitsAfter }))
   return app
 }

@@ -38,7 +38,7 @@ const Cursor = z.strictObject({
   /** asOf of the first page, where the list has one */
   d: z.string().optional(),
   /** the last item's key */
-  a: z.union([z.string(), z.number(), z.array(z.number())]),
+  a: z.union([z.string(), z.number(), z.array(z.union([z.number(), z.string()]))]),
 })
 export type Cursor = z.infer<typeof Cursor>
 

@@ -8,6 +8,10 @@ import {
   dimensionStance,
   uncertainKeys,
   type ActorView,
+  type ChangesQuery,
+  type RecordedChange,
+  type RecordTimeChange,
+  type ValidTimeChange,
   type ClaimAt,
   type ClaimStatus,
   type ClaimStatusView,
@@ -76,6 +80,33 @@ export interface Page<Key> {
 export interface HistoryKey {
   key: number
   position: number
+}
+
+/** A change's place in valid-time order. */
+export interface ChangeKey {
+  key: number
+  position: number
+  dimension: string
+}
+
+/** A record-time change's place: by jurisdiction, then dimension. */
+export interface DimensionKey {
+  jurisdictionId: string
+  dimension: string
+}
+
+interface ChangeRowOut {
+  jurisdiction_id: string
+  dimension: string
+  key: number
+  claim_position: number
+  before: string
+  after: string
+  on_date: string
+  source_id: string
+  policy: number
+  claim_id: string
+  from_position: number
 }
 
 /** Unbounded, for callers that take a whole list (tests, the reference checks). */
@@ -204,6 +235,50 @@ export class LedgerReader {
            ORDER BY claim_position LIMIT :limit`,
         )
         .pluck(),
+      changes: db.prepare<
+        { lo: number; hi: number; k: number; j: string | null; kind: string | null; d: string | null; ak: number; ap: number; ad: string; limit: number },
+        ChangeRowOut
+      >(
+        `SELECT c.jurisdiction_id, c.dimension, c.key, c.claim_position, c.before, c.after, c.on_date, c.source_id, c.policy,
+                c.from_position, cl.claim_id
+         FROM rm_changes c ${'INDEXED BY rm_changes_by_time'}
+         JOIN rm_claims cl ON cl.position = c.claim_position
+         WHERE c.key BETWEEN :lo AND :hi AND ${validAt('c')}
+           AND (:j IS NULL OR c.jurisdiction_id = :j) AND (:d IS NULL OR c.dimension = :d)
+           AND (:kind IS NULL OR c.jurisdiction_id IN (SELECT jurisdiction_id FROM rm_jurisdictions WHERE kind = :kind))
+           AND (c.key > :ak OR (c.key = :ak AND (c.claim_position > :ap OR (c.claim_position = :ap AND c.dimension > :ad))))
+         ORDER BY c.key, c.claim_position, c.dimension LIMIT :limit`,
+      ),
+      changesOf: db.prepare<
+        { lo: number; hi: number; k: number; j: string | null; kind: string | null; d: string | null; ak: number; ap: number; ad: string; limit: number },
+        ChangeRowOut
+      >(
+        `SELECT c.jurisdiction_id, c.dimension, c.key, c.claim_position, c.before, c.after, c.on_date, c.source_id, c.policy,
+                c.from_position, cl.claim_id
+         FROM rm_changes c INDEXED BY rm_changes_of
+         JOIN rm_claims cl ON cl.position = c.claim_position
+         WHERE c.jurisdiction_id = :j AND c.key BETWEEN :lo AND :hi AND ${validAt('c')}
+           AND (:d IS NULL OR c.dimension = :d) AND (:kind IS NULL OR :kind IS NOT NULL)
+           AND (c.key > :ak OR (c.key = :ak AND (c.claim_position > :ap OR (c.claim_position = :ap AND c.dimension > :ad))))
+         ORDER BY c.key, c.claim_position, c.dimension LIMIT :limit`,
+      ),
+      recorded: db.prepare<{ j: string | null; limit: number }, ChangeRowOut>(
+        `SELECT c.jurisdiction_id, c.dimension, c.key, c.claim_position, c.before, c.after, c.on_date, c.source_id, c.policy,
+                c.from_position, cl.claim_id
+         FROM rm_changes c JOIN rm_claims cl ON cl.position = c.claim_position
+         WHERE c.to_position IS NULL AND (:j IS NULL OR c.jurisdiction_id = :j)
+         ORDER BY c.from_position DESC, c.key DESC, c.dimension LIMIT :limit`,
+      ),
+      touched: db.prepare<{ since: number; k: number }, { jurisdiction_id: string; dimension: string; position: number }>(
+        `SELECT jurisdiction_id, dimension, from_position AS position FROM rm_timeline INDEXED BY rm_timeline_opened
+           WHERE counted = 1 AND from_position > :since AND from_position <= :k
+         UNION
+         SELECT jurisdiction_id, dimension, to_position AS position FROM rm_timeline INDEXED BY rm_timeline_closed
+           WHERE counted = 1 AND to_position IS NOT NULL AND to_position > :since AND to_position <= :k
+         ORDER BY 1, 2, 3`,
+      ),
+      eventIdAt: db.prepare<[number], string>('SELECT id FROM events WHERE position = ?').pluck(),
+      entryAtPosition: db.prepare<[number], string>('SELECT entry FROM events WHERE position = ?').pluck(),
       claimByPositionAt: db.prepare<{ p: number; k: number }, ClaimRowWithVersion>(
         `SELECT ${claimColumns} FROM rm_claims c
          JOIN rm_claim_versions v ON v.claim_position = c.position AND ${validAt('v')}
@@ -396,6 +471,84 @@ export class LedgerReader {
     })
   }
 
+  /**
+   * The changes in valid time within [from, to] (partial dates, inclusive) as known at a position,
+   * ordered by `on` then position: a page of them after `page.after`, or all.
+   */
+  changesBetween(query: ChangesQuery, page: Page<ChangeKey> = EVERYTHING): ValidTimeChange[] {
+    return this.changeRows(query, page).map((row) => row.change)
+  }
+
+  /** `changesBetween`, each change with its place in the order (what a cursor continues after). */
+  changeRows(query: ChangesQuery, page: Page<ChangeKey> = EVERYTHING): Array<{ change: ValidTimeChange; key: ChangeKey }> {
+    if (query.knownAtPosition === null) return []
+    const params = {
+      lo: dayNumber(startOf(query.from)) * 4,
+      hi: asOfKey(endOf(query.to)),
+      k: query.knownAtPosition,
+      j: query.jurisdiction ?? null,
+      kind: query.kind ?? null,
+      d: query.dimension ?? null,
+      ak: page.after?.key ?? Number.MIN_SAFE_INTEGER,
+      ap: page.after?.position ?? -1,
+      ad: page.after?.dimension ?? '',
+      limit: page.limit,
+    }
+    const statement = query.jurisdiction === undefined ? this.statements.changes : this.statements.changesOf
+    return statement.all(params).map((row) => ({ change: changeView(row), key: { key: row.key, position: row.claim_position, dimension: row.dimension } }))
+  }
+
+  /** The changes known now, newest recorded first (a jurisdiction's, or everyone's): what the feeds show. */
+  recordedChanges(jurisdictionId: string | undefined, limit: number): RecordedChange[] {
+    return this.statements.recorded.all({ j: jurisdictionId ?? null, limit }).map((row) => ({
+      ...changeView(row),
+      position: row.from_position,
+      recordedAt: this.recordedAtOf(row.from_position) ?? '',
+    }))
+  }
+
+  /** When the event at a position was recorded, from its entry; undefined beyond the log. */
+  recordedAtOf(position: number): string | undefined {
+    const entry = this.statements.entryAtPosition.get(position)
+    return entry === undefined ? undefined : (JSON.parse(entry) as { metadata: { recordedAt: string } }).metadata.recordedAt
+  }
+
+  /**
+   * What a client that last looked at `since` must update: each dimension whose answer today (`asOf`)
+   * differs between knowing `since` and knowing `knownAtPosition`, with the events in between that
+   * opened or closed its timeline entries. By jurisdiction and dimension: a page after `page.after`.
+   */
+  changesSince(since: number, knownAtPosition: number, asOf: string, page: Page<DimensionKey> = EVERYTHING): RecordTimeChange[] {
+    if (knownAtPosition <= since) return []
+    const touched = new Map<string, { jurisdictionId: string; dimension: string; positions: Set<number> }>()
+    for (const row of this.statements.touched.all({ since, k: knownAtPosition })) {
+      const after = page.after
+      if (after !== undefined && (row.jurisdiction_id < after.jurisdictionId || (row.jurisdiction_id === after.jurisdictionId && row.dimension <= after.dimension))) continue
+      const id = `${row.jurisdiction_id}\u0000${row.dimension}`
+      let entry = touched.get(id)
+      if (entry === undefined) {
+        entry = { jurisdictionId: row.jurisdiction_id, dimension: row.dimension, positions: new Set() }
+        touched.set(id, entry)
+      }
+      entry.positions.add(row.position)
+    }
+    const changes: RecordTimeChange[] = []
+    for (const { jurisdictionId, dimension, positions } of touched.values()) {
+      if (changes.length >= page.limit) break
+      const before = this.stanceValue(jurisdictionId, dimension, asOf, since)
+      const after = this.stanceValue(jurisdictionId, dimension, asOf, knownAtPosition)
+      if (before === after) continue
+      changes.push({
+        jurisdictionId,
+        dimension,
+        before,
+        after,
+        causedBy: [...positions].sort((a, b) => a - b).map((position) => this.statements.eventIdAt.get(position)!),
+      })
+    }
+    return changes
+  }
+
   /** Claims by position as known at k, in position order. */
   private claimViewsAt(positions: readonly number[], k: number): ClaimView[] {
     const now = this.isNow(k)
@@ -448,6 +601,20 @@ export class LedgerReader {
     if (knownAtPosition === null) return null
     const row = this.statements.claimAt.get({ id: eventId, k: knownAtPosition })
     return row === undefined ? null : correctedClaim(this.claimAt(row, knownAtPosition))
+  }
+}
+
+function changeView(row: ChangeRowOut): ValidTimeChange {
+  return {
+    jurisdictionId: row.jurisdiction_id,
+    dimension: row.dimension,
+    on: row.on_date,
+    before: row.before,
+    after: row.after,
+    eventId: row.claim_id,
+    sourceId: row.source_id,
+    uncertain: row.on_date.length < 10,
+    support: row.policy === 1 ? 'policy' : 'statement',
   }
 }
 

@@ -58,6 +58,7 @@ CREATE TABLE rm_record_time (
       'rm_source_claims',
       'rm_actors',
       'rm_actor_claims',
+      'rm_changes',
     ],
     ddl: `
 -- what never changes about a claim, by its position
@@ -133,6 +134,23 @@ CREATE TABLE rm_actor_claims (
   claim_position INTEGER NOT NULL,
   from_position  INTEGER NOT NULL,
   PRIMARY KEY (actor_id, claim_position)
+) WITHOUT ROWID;
+-- the changes of each timeline (projections/changes.ts): one per day whose winner changes the value,
+-- valid in record time for [from_position, to_position)
+CREATE TABLE rm_changes (
+  jurisdiction_id TEXT NOT NULL,
+  dimension       TEXT NOT NULL,
+  day             INTEGER NOT NULL,
+  from_position   INTEGER NOT NULL,
+  to_position     INTEGER,
+  key             INTEGER NOT NULL,
+  claim_position  INTEGER NOT NULL,
+  before          TEXT NOT NULL,
+  after           TEXT NOT NULL,
+  on_date         TEXT NOT NULL,
+  source_id       TEXT NOT NULL,
+  policy          INTEGER NOT NULL,
+  PRIMARY KEY (jurisdiction_id, dimension, day, from_position)
 ) WITHOUT ROWID;`,
     queryIndexes: `
 -- history as known at K, in valid time
@@ -142,6 +160,15 @@ CREATE INDEX IF NOT EXISTS rm_claim_versions_designations ON rm_claim_versions (
   WHERE third_party = 1 AND status <> 'retracted' AND to_position IS NULL;
 -- the stance as known now
 CREATE INDEX IF NOT EXISTS rm_timeline_current ON rm_timeline (jurisdiction_id, dimension, key, claim_position)
-  WHERE counted = 1 AND to_position IS NULL;`,
+  WHERE counted = 1 AND to_position IS NULL;
+-- what changed in record time: the entries a span of positions opened or closed
+CREATE INDEX IF NOT EXISTS rm_timeline_opened ON rm_timeline (from_position) WHERE counted = 1;
+CREATE INDEX IF NOT EXISTS rm_timeline_closed ON rm_timeline (to_position) WHERE counted = 1 AND to_position IS NOT NULL;
+-- changes in valid time, as known at any position, across jurisdictions or in one
+CREATE INDEX IF NOT EXISTS rm_changes_by_time ON rm_changes (key, claim_position, dimension);
+CREATE INDEX IF NOT EXISTS rm_changes_of ON rm_changes (jurisdiction_id, key, claim_position, dimension);
+-- the feeds: the changes known now, newest recorded first
+CREATE INDEX IF NOT EXISTS rm_changes_recorded ON rm_changes (from_position) WHERE to_position IS NULL;
+CREATE INDEX IF NOT EXISTS rm_changes_recorded_of ON rm_changes (jurisdiction_id, from_position) WHERE to_position IS NULL;`,
   },
 }

@@ -12,7 +12,7 @@ import type {
   StandingClaim,
   TimelineEntry,
 } from '../../projections/index.js'
-import { validTimeKey } from '../../projections/index.js'
+import { changeOn, sameChange, validTimeKey, type ChangePoint, type ChangeWinner } from '../../projections/index.js'
 
 /**
  * The read models' state as SQLite tables: what each projection's `evolve` reads and writes, behind
@@ -117,8 +117,11 @@ function claimTables(db: Database.Database): ClaimTables {
     `INSERT INTO rm_timeline (jurisdiction_id, dimension, key, claim_position, from_position, to_position, counted, value, on_date, source_id, policy)
      VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
   )
-  const openVersion = db.prepare<[number], { from_position: number; jurisdiction_id: string; data: string | null; recorded: string }>(
-    `SELECT v.from_position, v.jurisdiction_id, v.data, c.recorded FROM rm_claim_versions v
+  const openVersion = db.prepare<
+    [number],
+    { from_position: number; jurisdiction_id: string; data: string | null; recorded: string; third_party: number; status: string }
+  >(
+    `SELECT v.from_position, v.jurisdiction_id, v.data, c.recorded, v.third_party, v.status FROM rm_claim_versions v
      JOIN rm_claims c ON c.position = v.claim_position
      WHERE v.claim_position = ? AND v.to_position IS NULL`,
   )
@@ -151,6 +154,8 @@ function claimTables(db: Database.Database): ClaimTables {
   const actorClaim = db.prepare<[string, number, number]>(
     'INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position, from_position) VALUES (?, ?, ?)',
   )
+
+  const changes = changeTables(db)
 
   return {
     claim(claimId): StandingClaim | undefined {
@@ -200,6 +205,7 @@ function claimTables(db: Database.Database): ClaimTables {
           entry.policy ? 1 : 0,
         )
       }
+      for (const entry of entries) if (entry.counted) changes.refreshAround(entry.jurisdictionId, entry.dimension, entry.key, from)
     },
     close(claimPosition, position) {
       const open = openVersion.get(claimPosition)
@@ -207,8 +213,10 @@ function claimTables(db: Database.Database): ClaimTables {
       closeVersion.run(position, claimPosition, open.from_position)
       const data = JSON.parse(open.data ?? open.recorded) as ClaimData
       const key = validTimeKey(data.on)
+      const counted = open.third_party === 0 && open.status !== 'retracted'
       for (const { dimension } of data.stances) {
         closeEntry.run(position, open.jurisdiction_id, dimension, key, claimPosition, open.from_position)
+        if (counted) changes.refreshAround(open.jurisdiction_id, dimension, key, position)
       }
     },
     correct(claimPosition, correction) {
@@ -222,6 +230,93 @@ function claimTables(db: Database.Database): ClaimTables {
     seeActor(actor: Actor, claimPosition, at) {
       seeActor.run(actor.id, actor.name, actor.office ?? null)
       actorClaim.run(actor.id, claimPosition, at)
+    },
+  }
+}
+
+interface ChangeRow {
+  key: number
+  claim_position: number
+  after: string
+  before: string
+  on_date: string
+  source_id: string
+  policy: number
+  from_position: number
+}
+
+/**
+ * Keeps each timeline's changes (projections/changes.ts) as rows valid in record time. When a counted
+ * entry comes to or leaves a day, that day's change and the next day's (whose "before" it may be) are
+ * worked out again from the open entries, and a row that no longer holds is closed at the position
+ * that ended it, its successor opened there.
+ */
+function changeTables(db: Database.Database) {
+  const winner = db.prepare<[string, string, number, number], { key: number; claim_position: number; value: string; on_date: string; source_id: string; policy: number }>(
+    `SELECT key, claim_position, value, on_date, source_id, policy FROM rm_timeline
+     WHERE jurisdiction_id = ? AND dimension = ? AND key BETWEEN ? AND ? AND counted = 1 AND to_position IS NULL
+     ORDER BY key DESC, claim_position DESC LIMIT 1`,
+  )
+  const valueBefore = db
+    .prepare<[string, string, number], string>(
+      `SELECT value FROM rm_timeline
+       WHERE jurisdiction_id = ? AND dimension = ? AND key < ? AND counted = 1 AND to_position IS NULL
+       ORDER BY key DESC, claim_position DESC LIMIT 1`,
+    )
+    .pluck()
+  const nextKey = db
+    .prepare<[string, string, number], number>(
+      `SELECT key FROM rm_timeline
+       WHERE jurisdiction_id = ? AND dimension = ? AND key >= ? AND counted = 1 AND to_position IS NULL
+       ORDER BY key LIMIT 1`,
+    )
+    .pluck()
+  const openChange = db.prepare<[string, string, number], ChangeRow>(
+    `SELECT key, claim_position, after, before, on_date, source_id, policy, from_position FROM rm_changes
+     WHERE jurisdiction_id = ? AND dimension = ? AND day = ? AND to_position IS NULL`,
+  )
+  const closeChange = db.prepare<[number, string, string, number, number]>(
+    'UPDATE rm_changes SET to_position = ? WHERE jurisdiction_id = ? AND dimension = ? AND day = ? AND from_position = ?',
+  )
+  const dropChange = db.prepare<[string, string, number, number]>(
+    'DELETE FROM rm_changes WHERE jurisdiction_id = ? AND dimension = ? AND day = ? AND from_position = ?',
+  )
+  const insertChange = db.prepare<[string, string, number, number, number, number, string, string, string, string, number]>(
+    `INSERT INTO rm_changes (jurisdiction_id, dimension, day, from_position, to_position, key, claim_position, before, after, on_date, source_id, policy)
+     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+
+  const stored = (row: ChangeRow | undefined): ChangePoint | null =>
+    row === undefined
+      ? null
+      : { key: row.key, claimPosition: row.claim_position, value: row.after, before: row.before, on: row.on_date, sourceId: row.source_id, policy: row.policy === 1 }
+
+  function refresh(jurisdictionId: string, dimension: string, day: number, position: number): void {
+    const top = winner.get(jurisdictionId, dimension, day * 4, day * 4 + 3)
+    const won: ChangeWinner | undefined =
+      top === undefined
+        ? undefined
+        : { key: top.key, claimPosition: top.claim_position, value: top.value, on: top.on_date, sourceId: top.source_id, policy: top.policy === 1 }
+    const wanted = changeOn(won, valueBefore.get(jurisdictionId, dimension, day * 4))
+    const row = openChange.get(jurisdictionId, dimension, day)
+    if (sameChange(stored(row), wanted)) return
+    if (row !== undefined) {
+      // a row the same event opened was never visible at any position: it goes, rather than closing empty
+      if (row.from_position === position) dropChange.run(jurisdictionId, dimension, day, position)
+      else closeChange.run(position, jurisdictionId, dimension, day, row.from_position)
+    }
+    if (wanted !== null) {
+      insertChange.run(jurisdictionId, dimension, day, position, wanted.key, wanted.claimPosition, wanted.before, wanted.value, wanted.on, wanted.sourceId, wanted.policy ? 1 : 0)
+    }
+  }
+
+  return {
+    /** A counted entry of (jurisdiction, dimension) at `key` came or went at `position`. */
+    refreshAround(jurisdictionId: string, dimension: string, key: number, position: number): void {
+      const day = Math.floor(key / 4)
+      refresh(jurisdictionId, dimension, day, position)
+      const next = nextKey.get(jurisdictionId, dimension, (day + 1) * 4)
+      if (next !== undefined) refresh(jurisdictionId, dimension, Math.floor(next / 4), position)
     },
   }
 }

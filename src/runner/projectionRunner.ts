@@ -37,6 +37,7 @@ export class ProjectionRunner {
   private failure: Error | undefined
   private subscription: Subscription | undefined
   private waiters: Waiter[] = []
+  private readonly advanced = new Set<(from: number, to: number) => void>()
 
   constructor(private readonly options: RunnerOptions) {
     this.size = options.size
@@ -53,9 +54,17 @@ export class ProjectionRunner {
 
   /** A local commit applied events up to `size`. */
   advance(size: number, lastRecordedAt: number): void {
+    const from = this.size
     if (size > this.size) this.size = size
     if (lastRecordedAt > this.lastRecordedAt) this.lastRecordedAt = lastRecordedAt
     if (this.caughtUp) this.settleWaiters()
+    if (size > from) for (const listener of this.advanced) listener(from, size)
+  }
+
+  /** Calls `listener(from, to)` after each local commit that applied positions from..to-1. */
+  onAdvance(listener: (from: number, to: number) => void): () => void {
+    this.advanced.add(listener)
+    return () => this.advanced.delete(listener)
   }
 
   /**

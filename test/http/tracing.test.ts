@@ -22,6 +22,9 @@ t.test('with a span processor, a span per request and per store call, in one tra
     recordEvents: ledger.recordEvents,
     clock: () => new Date('2026-11-26T10:00:00.000Z'),
     metrics: ledger.metrics,
+    origin: config.origin,
+    maxStreams: config.maxStreams,
+    commitsAfter: () => [],
     spanProcessor: new SimpleSpanProcessor(exporter),
   })
   t.teardown(() => app.close())

@@ -4,6 +4,7 @@ import t from 'tap'
 import {
   changeTypes,
   claimTypes,
+  comparePartialDates,
   endOf,
   startOf,
   type Actor,
@@ -16,6 +17,7 @@ import {
   referenceClaims,
   referenceDesignations,
   referenceOrder,
+  referenceChanges,
   referenceStance,
 } from '../support/referenceStance.js'
 import { LedgerReader } from '../../src/readModels/ledgerReader.js'
@@ -345,6 +347,36 @@ t.test('historyOf and designationsOf agree with the naive reference', async (t) 
             sourceId: claim.data.sourceId,
           })),
         )
+      }
+    }),
+    { numRuns: RUNS },
+  )
+  t.pass(`${RUNS} random ledgers`)
+})
+
+t.test('changes in valid time agree with the naive reference, as known at any position', async (t) => {
+  fc.assert(
+    fc.property(scenario, fc.constantFrom<[string, string]>(['2014-01-01', '2017-12-31'], ['2015-06-01', '2016-02-15'], ['2016-01-01', '2016-01-31']), ({ events, knownAtSeed }, [from, to]) => {
+      const folded = foldInto(events)
+      const latest = events.length - 1
+      const knownAt = knownAtSeed % events.length
+      for (const k of [knownAt, latest]) {
+        for (const jurisdictionId of JURISDICTIONS) {
+          const expected = ASKED.flatMap((dimension) => referenceChanges(events, jurisdictionId, dimension, from, to, k))
+          const byPlace = (a: { on: string; eventId: string; dimension: string }, b: { on: string; eventId: string; dimension: string }) => {
+            const pa = events.find((event) => event.id === a.eventId)!.position
+            const pb = events.find((event) => event.id === b.eventId)!.position
+            return comparePartialDates(a.on, b.on) || pa - pb || (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : 0)
+          }
+          deepStrictEqual(
+            folded.reader.changesBetween({ from, to, knownAtPosition: k, jurisdiction: jurisdictionId }),
+            expected.sort(byPlace),
+            `${jurisdictionId} ${from}..${to} known at ${k}`,
+          )
+        }
+        // across jurisdictions, the same changes, in one order
+        const all = folded.reader.changesBetween({ from, to, knownAtPosition: k })
+        deepStrictEqual(all.length, JURISDICTIONS.reduce((n, j) => n + folded.reader.changesBetween({ from, to, knownAtPosition: k, jurisdiction: j }).length, 0))
       }
     }),
     { numRuns: RUNS },

@@ -172,3 +172,60 @@ export function referenceKnownAt(
   }
   return last
 }
+
+export interface ReferenceChange {
+  jurisdictionId: string
+  dimension: string
+  on: string
+  before: string
+  after: string
+  eventId: string
+  sourceId: string
+  uncertain: boolean
+  support: 'policy' | 'statement'
+}
+
+function dayBefore(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`)
+  date.setUTCDate(date.getUTCDate() - 1)
+  return date.toISOString().slice(0, 10)
+}
+
+/**
+ * The changes of one dimension within [from, to] (calendar days), straight from the definition: every
+ * day some counted claim starts on is a change when the stance that day differs from the day before.
+ */
+export function referenceChanges(
+  events: readonly RecordedEvent[],
+  jurisdictionId: string,
+  dimension: string,
+  from: string,
+  to: string,
+  knownAt: number | null,
+): ReferenceChange[] {
+  const days = new Set(
+    referenceClaims(events, jurisdictionId, knownAt)
+      .filter((claim) => claim.status !== 'retracted' && isOfficial(claim) && claim.data.stances.some((stance) => stance.dimension === dimension))
+      .map((claim) => startOf(claim.data.on)),
+  )
+  const changes: ReferenceChange[] = []
+  for (const day of [...days].sort()) {
+    if (day < from || day > to) continue
+    const now = referenceStance(events, jurisdictionId, dimension, day, knownAt)
+    const then = referenceStance(events, jurisdictionId, dimension, dayBefore(day), knownAt)
+    if (now.value === then.value) continue
+    const winner = referenceClaims(events, jurisdictionId, knownAt).find((claim) => claim.id === now.basis[0])!
+    changes.push({
+      jurisdictionId,
+      dimension,
+      on: winner.data.on,
+      before: then.value,
+      after: now.value,
+      eventId: winner.id,
+      sourceId: winner.data.sourceId,
+      uncertain: winner.data.on.length < 10,
+      support: winner.type !== 'StatementMade' && (winner.type !== 'PolicyReaffirmed' || 'policyId' in winner.data) ? 'policy' : 'statement',
+    })
+  }
+  return changes
+}

@@ -74,6 +74,9 @@ export class EventRows {
       checkpoints: db.prepare<[], CheckpointRow>('SELECT * FROM checkpoints ORDER BY tree_size'),
       latestCheckpoint: db.prepare<[], CheckpointRow>('SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1'),
       hasCheckpoint: db.prepare<[number], number>('SELECT 1 FROM checkpoints WHERE tree_size = ?').pluck(),
+      sizesAfter: db
+        .prepare<[number, number], number>('SELECT tree_size FROM checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT ?')
+        .pluck(),
     }
   }
 
@@ -124,6 +127,11 @@ export class EventRows {
 
   checkpoints(): StoredCheckpoint[] {
     return this.statements.checkpoints.all().map(toCheckpoint)
+  }
+
+  /** The sizes of the kept checkpoints larger than `size`, ascending: where commits ended. */
+  checkpointSizesAfter(size: number, limit: number): number[] {
+    return this.statements.sizesAfter.all(size, limit)
   }
 
   hasCheckpoint(treeSize: number): boolean {
