@@ -8,9 +8,10 @@ import { verifyCommand } from './verifyCommand.js'
 import { stanceCommand } from './stanceCommand.js'
 import { rebuildCommand } from './rebuildCommand.js'
 import { backupCommand } from './backupCommand.js'
+import { panelCommand } from './panelCommand.js'
 
 /**
- * `policy-ledger <command>`: serve, import, export, verify, stance, rebuild, backup. Every command reads its
+ * `policy-ledger <command>`: serve, import, export, verify, stance, panel, rebuild, backup. Every command reads its
  * configuration from the environment (LEDGER_STORE and the rest) and opens the store directly.
  */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -74,6 +75,22 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .option('--force', 'replace the file if it exists')
     .action(async (file: string, options: { force?: boolean }) => {
       exitCode = await backupCommand({ file, force: options.force === true }, config())
+    })
+
+  program
+    .command('panel')
+    .description('a panel of stances: one row per jurisdiction and period (CSV or NDJSON), as GET /panel')
+    .requiredOption('--from <date>', 'the first period overlaps this partial date')
+    .requiredOption('--to <date>', 'the last period overlaps this partial date')
+    .requiredOption('--every <period>', 'day, month, quarter or year')
+    .option('--at <end|start>', "each period's last day (end) or first", 'end')
+    .option('--format <csv|ndjson>', 'CSV with a header row, or NDJSON', 'csv')
+    .option('--kind <kind>', 'only jurisdictions of this kind')
+    .option('--jurisdiction <id>', 'only this jurisdiction')
+    .option('--dimension <name>', 'only this dimension')
+    .option('--known-at <t>', 'record time: a position, an RFC 3339 timestamp or a date (default: everything)')
+    .action(async (options: Record<string, unknown>) => {
+      exitCode = await panelCommand(options, config())
     })
 
   program

@@ -42,6 +42,7 @@ import { ledgerRoutes } from './routes/ledger.js'
 import { pageRoutes } from './pages/pageRoutes.js'
 import { changeRoutes } from './routes/changes.js'
 import { changeStreamRoutes } from './routes/changeStream.js'
+import { panelRoutes } from './routes/panel.js'
 
 /** Everything the HTTP layer needs, passed in by the composition root. */
 export interface AppDeps {
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(ledgerRoutes({ store, reader, log }))
   await app.register(pageRoutes({ store, reader, runner, log, clock }))
   await app.register(changeRoutes({ reader, runner, store, clock, cache, origin: deps.origin }))
+  await app.register(panelRoutes({ reader, runner, store }))
   await app.register(changeStreamRoutes({ reader, runner, store, clock, maxStreams: deps.maxStreams, commitsAfter: deps.commitsAfter }))
   return app
 }

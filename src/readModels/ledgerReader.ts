@@ -8,6 +8,7 @@ import {
   dimensionStance,
   uncertainKeys,
   type ActorView,
+  type PanelEntry,
   type ChangesQuery,
   type RecordedChange,
   type RecordTimeChange,
@@ -160,6 +161,11 @@ export class LedgerReader {
       entryAt: { current: entryAt(true), past: entryAt(false) },
       points: db.prepare<{ j: string; d: string; k: number }, { claimId: string; on: string; value: string }>(
         `SELECT c.claim_id AS claimId, t.on_date AS "on", t.value FROM rm_timeline t JOIN rm_claims c ON c.position = t.claim_position
+         WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.counted = 1 AND ${validAt('t')}
+         ORDER BY t.key, t.claim_position`,
+      ),
+      panelEntries: db.prepare<{ j: string; d: string; k: number }, { key: number; value: string; on: string; policy: number }>(
+        `SELECT t.key, t.value, t.on_date AS "on", t.policy FROM rm_timeline t
          WHERE t.jurisdiction_id = :j AND t.dimension = :d AND t.counted = 1 AND ${validAt('t')}
          ORDER BY t.key, t.claim_position`,
       ),
@@ -381,6 +387,20 @@ export class LedgerReader {
     return this.statements.points
       .all({ j: jurisdictionId, d: dimension, k: knownAtPosition })
       .map((row) => ({ claimId: row.claimId, on: row.on, start: startOf(row.on), value: row.value }))
+  }
+
+  /** A timeline's counted entries as known at a position, in valid-time order: what the panel folds. */
+  panelEntries(jurisdictionId: string, dimension: string, knownAtPosition: number): PanelEntry[] {
+    return this.statements.panelEntries
+      .all({ j: jurisdictionId, d: dimension, k: knownAtPosition })
+      .map((row) => ({ key: row.key, value: row.value, on: row.on, policy: row.policy === 1 }))
+  }
+
+  /** The jurisdictions registered at a position (of a kind), by id, after `page.after`. */
+  registeredJurisdictions(kind: string | undefined, knownAtPosition: number, page: Page<string>): JurisdictionRecord[] {
+    return this.statements.jurisdictions
+      .all({ k: knownAtPosition, kind: kind ?? null, after: page.after ?? '', limit: page.limit })
+      .map((text) => JSON.parse(text) as JurisdictionRecord)
   }
 
   /**
