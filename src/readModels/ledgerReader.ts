@@ -268,6 +268,14 @@ export class LedgerReader {
            AND (c.key > :ak OR (c.key = :ak AND (c.claim_position > :ap OR (c.claim_position = :ap AND c.dimension > :ad))))
          ORDER BY c.key, c.claim_position, c.dimension LIMIT :limit`,
       ),
+      newestOf: db.prepare<{ j: string; k: number; limit: number }, ChangeRowOut>(
+        `SELECT c.jurisdiction_id, c.dimension, c.key, c.claim_position, c.before, c.after, c.on_date, c.source_id, c.policy,
+                c.from_position, cl.claim_id
+         FROM rm_changes c INDEXED BY rm_changes_of
+         JOIN rm_claims cl ON cl.position = c.claim_position
+         WHERE c.jurisdiction_id = :j AND ${validAt('c')}
+         ORDER BY c.key DESC, c.claim_position DESC, c.dimension DESC LIMIT :limit`,
+      ),
       recorded: db.prepare<{ j: string | null; limit: number }, ChangeRowOut>(
         `SELECT c.jurisdiction_id, c.dimension, c.key, c.claim_position, c.before, c.after, c.on_date, c.source_id, c.policy,
                 c.from_position, cl.claim_id
@@ -516,6 +524,12 @@ export class LedgerReader {
     }
     const statement = query.jurisdiction === undefined ? this.statements.changes : this.statements.changesOf
     return statement.all(params).map((row) => ({ change: changeView(row), key: { key: row.key, position: row.claim_position, dimension: row.dimension } }))
+  }
+
+  /** A jurisdiction's changes in valid time as known at a position, the latest `on` first: what its page lists. */
+  newestChangesOf(jurisdictionId: string, knownAtPosition: number | null, limit: number): ValidTimeChange[] {
+    if (knownAtPosition === null) return []
+    return this.statements.newestOf.all({ j: jurisdictionId, k: knownAtPosition, limit }).map(changeView)
   }
 
   /** The changes known now, newest recorded first (a jurisdiction's, or everyone's): what the feeds show. */

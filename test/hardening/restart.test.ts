@@ -1,6 +1,6 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { lastSeedPosition, seedId } from '../support/testLedger.js'
+import { lastSeedPosition, pressStatement, seedId } from '../support/testLedger.js'
 import { scratchDir, startServe, type Served } from '../support/serveProcess.js'
 
 /**
@@ -13,22 +13,8 @@ const env = { LEDGER_TOKENS: `editor:${TOKEN}`, LEDGER_WRITE_RATE_LIMIT: '0', LO
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
 const murray = seedId('claim/murray-2016-11-16-remain-sanctuary')
 
-function statement(jurisdictionId: string, on: string, value: string) {
-  return {
-    type: 'StatementMade',
-    data: {
-      jurisdictionId,
-      actor: { id: 'press-office', name: 'Press Office' },
-      on,
-      summary: `The press office said the city is ${value}.`,
-      sourceId: 'abcnews-2016-11-17-cities-push-back',
-      stances: [{ dimension: 'declared_status', value }],
-    },
-  }
-}
-
 const writes = [
-  [statement('us-pa-philadelphia', '2017-02-01', 'welcoming'), statement('us-wa-seattle', '2015-06-01', 'welcoming')],
+  [pressStatement('us-pa-philadelphia', '2017-02-01', 'welcoming'), pressStatement('us-wa-seattle', '2015-06-01', 'welcoming')],
   [
     {
       type: 'ClaimCorrected',
@@ -41,7 +27,7 @@ const writes = [
     },
   ],
   [{ type: 'ClaimRetracted', data: { jurisdictionId: 'us-wa-seattle', retractsEventId: murray, reason: 'misattributed' } }],
-  [statement('us-il-chicago', '2016-12-24', 'sanctuary')],
+  [pressStatement('us-il-chicago', '2016-12-24', 'sanctuary')],
 ]
 
 const urls = [

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
+import { pressStatement, seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 
 /** Debian's Chromium: `.ci/run` installs it when missing; never a browser downloaded by playwright. */
 const CHROMIUM = '/usr/bin/chromium'
@@ -77,7 +77,7 @@ t.test('the pages in headless Chromium', { skip }, async (t) => {
     )
     await page.screenshot({ path: `${artifacts}pages-index.png`, fullPage: true })
 
-    await Promise.all([page.waitForURL(`${origin}/ui/jurisdictions/us-pa-philadelphia`), page.getByRole('link', { name: 'Philadelphia', exact: true }).click()])
+    await Promise.all([page.waitForURL(`${origin}/ui/jurisdictions/us-pa-philadelphia`), page.locator('table.matrix').getByRole('link', { name: 'Philadelphia', exact: true }).click()])
     t.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Philadelphia')
     const order = page.locator(`#claim-${kenneyOrder}`)
     t.ok(await order.getByRole('heading', { name: /Executive order restoring Philadelphia/ }).isVisible(), 'Kenney’s order is shown')
@@ -113,6 +113,47 @@ t.test('the pages in headless Chromium', { skip }, async (t) => {
     t.same(seen.pageErrors, [], 'no page errors')
     t.same(seen.foreignRequests, [], `no request leaves ${origin}`)
     t.ok(seen.requests >= 5, 'the requests were seen')
+  })
+
+  await t.test('the index follows the change stream: a claim recorded while it is open shows at once', async (t) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    const seen = watch(page, origin)
+    await page.goto(`${origin}/`)
+    const status = page.locator('#changes .live-status')
+    await status.getByText(/^Live:/).waitFor({ timeout: 10_000 })
+    const listed = await page.locator('#live-changes > li').count()
+    t.ok(listed > 0, 'the changes recorded before the page loaded are listed')
+
+    const written = await fetch(`${origin}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WRITER_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')] }),
+    })
+    t.equal(written.status, 201, 'the claim is recorded')
+    const live = page.locator('#live-changes > li.live').first()
+    await live.waitFor({ timeout: 10_000 })
+    t.equal(await live.innerText(), 'Just now Seattle, declared status today: sanctuary → welcoming · the event (JSON)')
+    t.equal(await page.locator('#live-changes > li').count(), listed + 1, 'added at the top, nothing replaced')
+    t.equal(await page.locator('#live-changes > li').first().getAttribute('class'), 'live')
+    const cell = page.locator('tr[data-jurisdiction="us-wa-seattle"] td[data-dimension="declared_status"]')
+    t.match(await cell.getAttribute('class'), /stale/, 'the cell it makes out of date says so')
+    t.match(await cell.innerText(), /changed since this page loaded/)
+    await page.screenshot({ path: `${artifacts}pages-index-live.png`, fullPage: true })
+    t.same(seen.consoleErrors, [], 'no console errors')
+    t.same(seen.pageErrors, [], 'no page errors')
+    t.same(seen.foreignRequests, [], `no request leaves ${origin}`)
+  })
+
+  await t.test('without scripts the index is whole: the changes listed, nothing claims to be live', async (t) => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await page.goto(`${origin}/`)
+    t.ok((await page.locator('#live-changes > li').count()) > 0, 'the latest changes are listed')
+    t.notOk(await page.locator('#changes .live-status').isVisible(), 'no live status')
+    t.ok(await page.getByRole('link', { name: 'Atom feed' }).isVisible(), 'the feed is a link away')
   })
 
   await t.test('phone: the timeline fits a 375px screen', async (t) => {

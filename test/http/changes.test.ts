@@ -4,24 +4,10 @@ import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { changeStreamRoutes, Outbox, type Message } from '../../src/http/routes/changeStream.js'
-import { authorised, lastSeedPosition, seedId, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, pressStatement, seedId, testLedger } from '../support/testLedger.js'
 
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
 const reaffirmation = seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')
-
-function statement(jurisdictionId: string, on: string, value: string) {
-  return {
-    type: 'StatementMade',
-    data: {
-      jurisdictionId,
-      actor: { id: 'press-office', name: 'Press Office' },
-      on,
-      summary: `The press office said the city is ${value}.`,
-      sourceId: 'abcnews-2016-11-17-cities-push-back',
-      stances: [{ dimension: 'declared_status', value }],
-    },
-  }
-}
 
 type TestLedger = Awaited<ReturnType<typeof testLedger>>
 
@@ -88,7 +74,7 @@ t.test('changes in valid time: Philadelphia’s January 2016, no change for a re
 t.test('changes in record time: what a client that last looked at a position must update', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
-  const written = await post(ledger, [statement('us-wa-seattle', '2016-11-20', 'welcoming'), statement('us-il-chicago', '2016-11-20', 'sanctuary')])
+  const written = await post(ledger, [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming'), pressStatement('us-il-chicago', '2016-11-20', 'sanctuary')])
   const since = (await ledger.app.inject({ url: `/changes?since=${lastSeedPosition}` })).json()
   t.equal(since.since, lastSeedPosition)
   t.equal(since.knownAtPosition, lastSeedPosition + 2)
@@ -103,7 +89,7 @@ t.test('changes in record time: what a client that last looked at a position mus
 t.test('Atom feeds parse back, one entry a change, newest recorded first, linked to the provenance page', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
-  await post(ledger, [statement('us-wa-seattle', '2016-11-20', 'welcoming')])
+  await post(ledger, [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')])
   for (const url of ['/changes.atom', '/jurisdictions/us-wa-seattle/changes.atom']) {
     const response = await ledger.app.inject({ url })
     t.equal(response.statusCode, 200, url)
@@ -181,10 +167,11 @@ t.test('the change stream: one message a write, live; Last-Event-ID resumes with
   await ledger.app.listen({ port: 0, host: '127.0.0.1' })
   const baseUrl = `http://127.0.0.1:${(ledger.app.server.address() as AddressInfo).port}`
 
-  const live = await stream(baseUrl)
+  // the headers come before any write and before the first heartbeat (15 s): EventSource opens at once
+  const live = await Promise.race([stream(baseUrl), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no headers within 5 s of connecting')), 5_000))])
   t.equal(live.response.status, 200)
   t.match(live.response.headers.get('content-type'), /text\/event-stream/)
-  const first = await post(ledger, [statement('us-wa-seattle', '2016-11-20', 'welcoming')])
+  const first = await post(ledger, [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')])
   await live.until(1)
   t.equal(live.messages.length, 1)
   t.strictSame(live.messages[0], {
@@ -202,7 +189,7 @@ t.test('the change stream: one message a write, live; Last-Event-ID resumes with
   // ten writes while it is away
   const missed: string[] = []
   for (let i = 0; i < 10; i++) {
-    const written = await post(ledger, [statement(i % 2 === 0 ? 'us-il-chicago' : 'us-dc', `2016-12-${String(i + 1).padStart(2, '0')}`, i % 3 === 0 ? 'welcoming' : 'sanctuary')])
+    const written = await post(ledger, [pressStatement(i % 2 === 0 ? 'us-il-chicago' : 'us-dc', `2016-12-${String(i + 1).padStart(2, '0')}`, i % 3 === 0 ? 'welcoming' : 'sanctuary')])
     missed.push(String(written.events[0]!.position))
   }
   const back = await stream(baseUrl, { 'last-event-id': lastSeen })
@@ -213,7 +200,7 @@ t.test('the change stream: one message a write, live; Last-Event-ID resumes with
     t.equal(data.since, index === 0 ? Number(lastSeen) : Number(missed[index - 1]), 'each since the one before')
   }
   // and live again after them
-  const after = await post(ledger, [statement('us-wa-seattle', '2016-12-31', 'sanctuary')])
+  const after = await post(ledger, [pressStatement('us-wa-seattle', '2016-12-31', 'sanctuary')])
   await back.until(11)
   t.equal(back.messages[10]?.id, String(after.events[0]!.position))
   await back.close()

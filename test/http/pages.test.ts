@@ -4,7 +4,7 @@ import { escapeHtml, externalHref, html, raw } from '../../src/http/pages/html.j
 import { partialDateLabel } from '../../src/http/pages/labels.js'
 import { prefersHtml } from '../../src/http/pages/prefersHtml.js'
 import { segmentsOf } from '../../src/http/pages/stepChart.js'
-import { authorised, READER_TOKEN, seedId, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, pressStatement, READER_TOKEN, seedId, testLedger } from '../support/testLedger.js'
 
 type TestLedger = Awaited<ReturnType<typeof testLedger>>
 
@@ -90,7 +90,9 @@ t.test('GET / for a browser: every jurisdiction with its current stance per dime
   t.match(body, /^<!doctype html>\n<html lang="en">/)
   t.match(body, /<meta name="viewport" content="width=device-width, initial-scale=1">/)
   t.match(body, /<a class="skip" href="#main">Skip to main content<\/a>/)
-  t.notMatch(body, /<script/i, 'no script at all')
+  t.same(body.match(/<script[^>]*>/gi), ['<script src="/ui/live.js" defer>'], 'one script, from this origin, none inline')
+  t.match(response.headers['content-security-policy'], /script-src 'self'; connect-src 'self'/, 'it may run and follow the change stream')
+  t.ok(body.includes('<link rel="alternate" type="application/atom+xml" href="/changes.atom" title="policy-ledger: changes">'), 'the feed is linked for feed readers')
   t.notMatch(body, /(src|href)="(https?:)?\/\//, 'nothing refers to another host')
   for (const [id, name] of [
     ['us-ca-los-angeles', 'Los Angeles'],
@@ -127,7 +129,18 @@ t.test('GET / for anything but a browser is a small JSON index of the API', asyn
     t.equal(response.statusCode, 200)
     t.match(response.headers['content-type'], /^application\/json/)
     const hrefs = response.json().links.map((link: { href: string }) => link.href)
-    t.same(hrefs.filter((href: string) => href !== '/'), ['/jurisdictions', '/docs', '/openapi.json', '/ledger/checkpoint'])
+    t.same(hrefs.filter((href: string) => href !== '/'), [
+      '/jurisdictions',
+      '/docs',
+      '/openapi.json',
+      '/changes?since=0',
+      '/changes.atom',
+      '/panel?from=2016-01&to=2016-12&every=month',
+      '/ledger/checkpoint',
+    ])
+  }
+  for (const href of ['/jurisdictions', '/openapi.json', '/changes?since=0', '/changes.atom', '/panel?from=2016-01&to=2016-12&every=month', '/ledger/checkpoint']) {
+    t.equal((await get(ledger, href, {})).statusCode, 200, `${href} answers`)
   }
 })
 
@@ -292,7 +305,7 @@ t.test('text from a write is escaped wherever it appears', async (t) => {
   for (const url of ['/ui/jurisdictions/us-il-chicago', `/ui/events/${id}`, '/']) {
     const page = await get(ledger, url)
     t.equal(page.statusCode, 200, url)
-    t.notMatch(page.body, /<script/i, `${url}: no script element`)
+    t.same(page.body.match(/<script[^>]*>/gi), url === '/' ? ['<script src="/ui/live.js" defer>'] : null, `${url}: no injected script element`)
     t.notMatch(page.body, /<img/i, `${url}: no injected element`)
     if (url !== '/') t.ok(page.body.includes('Summary &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;'), `${url}: shown as text`)
   }
@@ -333,4 +346,83 @@ t.test('with private reads, pages need a token too and say so', async (t) => {
   t.match(json.headers['content-type'], /^application\/problem\+json/)
   const allowed = await get(ledger, philadelphia, { accept: browserAccept, authorization: `Bearer ${READER_TOKEN}` })
   t.equal(allowed.statusCode, 200)
+})
+
+async function post(ledger: TestLedger, events: unknown[]) {
+  const response = await ledger.app.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events } })
+  if (response.statusCode !== 201) throw new Error(response.body)
+}
+
+function changeRows(body: string): string[] {
+  return element(body, '<table class="change-table">', 'table').match(/<tr data-dimension="[^"]+">[\s\S]*?<\/tr>/g) ?? []
+}
+
+t.test('the Philadelphia page lists its changes; the reaffirmation of a value in force is none', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const response = await get(ledger, philadelphia)
+  const body = response.body
+  t.ok(
+    body.includes('<link rel="alternate" type="application/atom+xml" href="/jurisdictions/us-pa-philadelphia/changes.atom" title="policy-ledger: changes in Philadelphia">'),
+    'its feed is linked for feed readers',
+  )
+  t.notMatch(body, /<script/i, 'no script on a jurisdiction page')
+  t.notMatch(response.headers['content-security-policy'], /script-src/, 'nor may one run')
+  const rows = changeRows(body)
+  t.strictSame(
+    rows.map((row) => /data-dimension="([^"]+)"/.exec(row)![1]).sort(),
+    ['declared_status', 'detainer_hold', 'local_resources'],
+    'the three values Kenney’s order set, and no row for his reaffirmation',
+  )
+  for (const row of rows) {
+    t.match(row, /<time datetime="2016-01">January 2016<\/time>/)
+    t.match(row, /data-value="unknown">unknown<\/span> → <span class="value/)
+    t.ok(row.includes(`<a href="/ui/events/${kenneyOrder}">`), 'each links the claim that made it')
+  }
+  t.notMatch(element(body, '<table class="change-table">', 'table'), /2016-11-14/)
+  const json = /As JSON: <a href="([^"]+)">/.exec(body)![1]!.replaceAll('&amp;', '&')
+  t.equal(json, '/changes?jurisdiction=us-pa-philadelphia&from=2016&to=2016')
+  const listed = (await ledger.app.inject({ url: json })).json() as { changes: Array<{ eventId: string }> }
+  t.equal(listed.changes.length, 3, 'the JSON link lists the same changes')
+})
+
+t.test('a jurisdiction page lists its latest 100 changes, latest first, and links to all of them', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const days = Array.from({ length: 104 }, (_, i) => new Date(Date.UTC(2017, 0, 1 + i)).toISOString().slice(0, 10))
+  await post(ledger, days.map((day, i) => pressStatement('us-il-chicago', day, i % 2 === 0 ? 'welcoming' : 'sanctuary')))
+  const body = (await get(ledger, '/ui/jurisdictions/us-il-chicago')).body
+  const rows = changeRows(body)
+  t.equal(rows.length, 100)
+  t.match(rows[0], new RegExp(`<time datetime="${days.at(-1)}">`), 'the latest first')
+  t.match(body, /the latest 100, latest first/)
+  const json = /As JSON: <a href="([^"]+)">/.exec(body)![1]!.replaceAll('&amp;', '&')
+  const listed = (await ledger.app.inject({ url: `${json}&limit=1000` })).json() as { changes: Array<{ on: string }> }
+  t.ok(listed.changes.length > 100, `the link lists all ${listed.changes.length}`)
+  t.equal(listed.changes.at(-1)!.on, days.at(-1), 'to the latest')
+})
+
+t.test('the index lists the latest changes recorded, and a script makes the list live', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const before = (await get(ledger, '/')).body
+  const section = element(before, '<section id="changes"', 'section')
+  t.match(section, new RegExp(`data-stream="/changes/stream\\?since=${lastSeedPosition}"`), 'live from the position the page shows')
+  t.match(section, /data-shows-today="true"/)
+  t.match(section, /<p class="live-status" role="status" hidden><\/p>/, 'nothing says live until the script runs')
+  const feed = (await ledger.app.inject({ url: '/changes.atom' })).body
+  const items = section.match(/<li data-position="\d+">/g) ?? []
+  t.equal(items.length, Math.min(20, (feed.match(/<entry>/g) ?? []).length), 'the newest 20 of what the feed has')
+
+  await post(ledger, [pressStatement('us-il-chicago', '2016-11-20', 'welcoming')])
+  const after = element((await get(ledger, '/')).body, '<section id="changes"', 'section')
+  t.match(after, /<ol class="change-list" id="live-changes">\n<li data-position="(\d+)">.*<a href="\/ui\/jurisdictions\/us-il-chicago">Chicago<\/a>, declared status: <span class="value[^"]*" data-value="sanctuary">sanctuary<\/span> → <span class="value[^"]*" data-value="welcoming">welcoming<\/span>/, 'the new change first')
+  t.match(after, new RegExp(`data-stream="/changes/stream\\?since=${lastSeedPosition + 1}"`))
+  t.match(element((await get(ledger, '/?asOf=2010-01-01')).body, '<section id="changes"', 'section'), /data-shows-today="false"/, 'a page of another day is not marked stale')
+
+  const script = await ledger.app.inject({ url: '/ui/live.js' })
+  t.equal(script.statusCode, 200)
+  t.match(script.headers['content-type'], /^text\/javascript; charset=utf-8/)
+  t.match(script.body, /new EventSource\(section\.getAttribute\('data-stream'\)\)/)
+  t.notMatch(script.body, /innerHTML|insertAdjacentHTML|document\.write/, 'nothing from the stream becomes markup')
 })

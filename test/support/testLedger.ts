@@ -48,3 +48,21 @@ export const lastSeedPosition = seedSize - 1
 export function seedPosition(id: string): number {
   return seedLines.findIndex((line) => (JSON.parse(line) as { id: string }).id === id)
 }
+
+/**
+ * A write request's event: the press office says a seed jurisdiction's declared status is `value`
+ * on `on`, citing the seed's article. The smallest claim that changes a stance.
+ */
+export function pressStatement(jurisdictionId: string, on: string, value: string) {
+  return {
+    type: 'StatementMade',
+    data: {
+      jurisdictionId,
+      actor: { id: 'press-office', name: 'Press Office' },
+      on,
+      summary: `The press office said the city is ${value}.`,
+      sourceId: 'abcnews-2016-11-17-cities-push-back',
+      stances: [{ dimension: 'declared_status', value }],
+    },
+  }
+}

@@ -13,6 +13,7 @@ import {
   stancesList,
   statusBadge,
 } from './claimParts.js'
+import { changesTable } from './changeParts.js'
 import { html, type SafeHtml } from './html.js'
 import { layout } from './layout.js'
 import { partialDateLabel, partialDateText, partialDateTime, supportNote, timestampTime, typeLabel, valueTag, words } from './labels.js'
@@ -39,6 +40,9 @@ export interface JurisdictionPageInput {
 /** Claims a page shows at most. */
 export const CLAIMS_A_PAGE = 100
 
+/** Changes a page lists at most, the latest first; the rest are a link away. */
+export const CHANGES_A_PAGE = 100
+
 /** A jurisdiction's stance on a day, a step chart per dimension, and its claims in valid time. */
 export function jurisdictionPage(input: JurisdictionPageInput): SafeHtml {
   const { reader, jurisdiction, asOf, today, knownAtPosition, treeSize, invalidAsOf, claims } = input
@@ -49,11 +53,13 @@ export function jurisdictionPage(input: JurisdictionPageInput): SafeHtml {
     title: `${jurisdiction.name}: stance and timeline`,
     treeSize,
     crumbs: [{ label: 'Jurisdictions', href: '/' }, { label: jurisdiction.name }],
+    feeds: [{ href: `/jurisdictions/${id}/changes.atom`, title: `policy-ledger: changes in ${jurisdiction.name}` }],
     body: html`<h1>${jurisdiction.name}</h1>
 <p class="lede">${words(jurisdiction.kind)} · <code class="url">${jurisdiction.ocdId}</code>${parent !== null && html` · part of <a href="/ui/jurisdictions/${parent.jurisdictionId}">${parent.name}</a>`}</p>
 <p class="muted">The same data as JSON: <a href="/jurisdictions/${id}">jurisdiction</a>, <a href="/jurisdictions/${id}/stance?asOf=${asOf}">stance</a>, <a href="/jurisdictions/${id}/history">history</a>.</p>
 ${stanceSection(reader, jurisdiction, asOf, knownAtPosition, invalidAsOf, onPage)}
 ${chartsSection(reader, id, asOf, today, knownAtPosition)}
+${changesSection(reader, jurisdiction, knownAtPosition)}
 ${timelineSection(reader, input)}`,
   })
 }
@@ -128,6 +134,22 @@ ${charted.map((dimension) =>
 )}
 </div>`}
 ${silent.length > 0 && html`<p>No official claim asserts ${silent.map((dimension, index) => html`${index > 0 && (index === silent.length - 1 ? ' or ' : ', ')}${words(dimension)}`)}: ${silent.length === 1 ? 'it is' : 'they are'} <span class="value unknown">unknown</span> throughout.</p>`}
+</section>`
+}
+
+function changesSection(reader: LedgerReader, jurisdiction: JurisdictionRecord, knownAtPosition: number | null): SafeHtml {
+  const id = jurisdiction.jurisdictionId
+  const changes = reader.newestChangesOf(id, knownAtPosition, CHANGES_A_PAGE + 1)
+  const shown = changes.slice(0, CHANGES_A_PAGE)
+  // every change: from the year of the jurisdiction's first claim to that of its latest change
+  const first = reader.historyOf(id, { knownAtPosition }, { limit: 1 }, 'asc').claims[0]?.on ?? ''
+  const all = `/changes?jurisdiction=${id}&from=${first.slice(0, 4)}&to=${shown[0]?.on.slice(0, 4) ?? ''}`
+  return html`<section aria-labelledby="changes-heading">
+<h2 id="changes-heading">Changes</h2>
+${shown.length === 0
+  ? html`<p>No official claim has set a value yet, so nothing has changed.</p>`
+  : html`<p class="muted">Each point where an official claim put a dimension at another value, ${changes.length > CHANGES_A_PAGE ? `the latest ${CHANGES_A_PAGE}` : 'all of them'}, latest first; a reaffirmation of the value in force is no change. As JSON: <a href="${all}">/changes</a>; in a feed reader: <a href="/jurisdictions/${id}/changes.atom" type="application/atom+xml">Atom feed</a>.</p>
+${changesTable(shown, `Changes in ${jurisdiction.name}, as known at ledger position ${knownAtPosition ?? 'none'}`)}`}
 </section>`
 }
 

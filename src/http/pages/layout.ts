@@ -13,10 +13,14 @@ export interface LayoutOptions {
   body: Interpolation
   /** What the footer says about the log (tree size of the latest checkpoint). */
   treeSize?: number
+  /** Atom feeds of the page's subject, linked from its head for feed readers. */
+  feeds?: Array<{ href: string; title: string }>
+  /** Same-origin scripts that enhance the page; it is complete without them. */
+  scripts?: string[]
 }
 
 /** The document every page shares: language, viewport, inline style, skip link, landmarks. */
-export function layout({ title, crumbs, body, treeSize }: LayoutOptions): SafeHtml {
+export function layout({ title, crumbs, body, treeSize, feeds = [], scripts = [] }: LayoutOptions): SafeHtml {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -26,7 +30,9 @@ export function layout({ title, crumbs, body, treeSize }: LayoutOptions): SafeHt
 <title>${title} · policy-ledger</title>
 <link rel="icon" href="data:,">
 <style>${raw(stylesheet)}</style>
-</head>
+${feeds.map((feed) => html`<link rel="alternate" type="application/atom+xml" href="${feed.href}" title="${feed.title}">
+`)}${scripts.map((src) => html`<script src="${src}" defer></script>
+`)}</head>
 <body>
 <a class="skip" href="#main">Skip to main content</a>
 <header class="site">

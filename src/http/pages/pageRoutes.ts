@@ -15,20 +15,21 @@ import { knownAtPositionFor } from '../routes/knownAtPosition.js'
 import { sourceChain } from './claimParts.js'
 import { eventPage, type ArchivedText } from './eventPage.js'
 import type { SafeHtml } from './html.js'
-import { apiIndex, indexPage } from './indexPage.js'
+import { apiIndex, INDEX_CHANGES, indexPage } from './indexPage.js'
+import { liveScript } from './liveScript.js'
 import { CLAIMS_A_PAGE, jurisdictionPage } from './jurisdictionPage.js'
 import { errorPage } from './layout.js'
 import { prefersHtml } from './prefersHtml.js'
-import { contentSecurityPolicy } from './styles.js'
+import { contentSecurityPolicy, liveSecurityPolicy } from './styles.js'
 
 /** Pages are for people, not the API contract: kept out of the OpenAPI document. */
 const hidden = { schema: { hide: true } }
 
-function sendPage(reply: FastifyReply, page: SafeHtml, status = 200): FastifyReply {
+function sendPage(reply: FastifyReply, page: SafeHtml, status = 200, policy = contentSecurityPolicy): FastifyReply {
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .header('Content-Security-Policy', contentSecurityPolicy)
+    .header('Content-Security-Policy', policy)
     .header('X-Content-Type-Options', 'nosniff')
     .send(page.value)
 }
@@ -47,7 +48,8 @@ function wantsPage(request: FastifyRequest): boolean {
 
 /**
  * Server-rendered pages for people: `GET /` (for a browser; JSON links for anyone else), a
- * jurisdiction's timeline, and one claim's provenance. No script, no request leaves the service.
+ * jurisdiction's timeline, and one claim's provenance. No request leaves the service; the one script
+ * (the index page's live list of changes) is served from here and the page is whole without it.
  */
 export interface PageRouteDeps {
   store: Pick<EventStore, 'head' | 'eventById'>
@@ -92,7 +94,9 @@ export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
         const { asOf, invalid } = asOfQuery(request, today)
         const knownAtPosition = await knownAtPositionFor(context, undefined)
         const list = context.reader.listJurisdictions({ asOf, knownAtPosition })
-        return sendPage(reply, indexPage({ list, today, treeSize: treeSize(), invalidAsOf: invalid }), invalid === undefined ? 200 : 400)
+        const changes = knownAtPosition === null ? [] : context.reader.recordedChanges(undefined, INDEX_CHANGES)
+        const page = indexPage({ list, today, treeSize: treeSize(), invalidAsOf: invalid, changes })
+        return sendPage(reply, page, invalid === undefined ? 200 : 400, liveSecurityPolicy)
       },
     )
 
@@ -100,6 +104,10 @@ export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
       async (ui) => {
         ui.setNotFoundHandler((request, reply) =>
           notFound(reply, 'Page not found', `There is no page at ${request.url.split('?')[0]}.`),
+        )
+
+        ui.get('/live.js', hidden, async (_request, reply) =>
+          reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=300').header('X-Content-Type-Options', 'nosniff').send(liveScript),
         )
 
         ui.get('/jurisdictions/:id', hidden, async (request, reply) => {

@@ -118,14 +118,26 @@ pre.note { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--pan
 ol.chain { list-style: none; padding: 0; margin: 0; }
 ol.chain > li { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.6rem 1rem; margin: 0 0 0.75rem; }
 ol.chain > li > p { margin: 0.25rem 0; }
+ol.change-list { padding-left: 1.25rem; }
+ol.change-list > li { margin: 0.35rem 0; }
+ol.change-list > li.live { background: #fff8d6; }
+ol.change-list .when { color: var(--muted); font-variant-numeric: tabular-nums; }
+td.stale .value { opacity: 0.55; }
+.live-note { font-size: 0.8rem; color: #6b4e00; }
+.live-status { font-weight: 600; }
 `
 
-/** Inline style is allowed by its hash only; no script may run and nothing loads from elsewhere. */
-export const contentSecurityPolicy = [
+const pagePolicy = [
   "default-src 'none'",
   `style-src 'sha256-${createHash('sha256').update(stylesheet).digest('base64')}'`,
   'img-src data:',
   "form-action 'self'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
-].join('; ')
+]
+
+/** Inline style is allowed by its hash only; no script may run and nothing loads from elsewhere. */
+export const contentSecurityPolicy = pagePolicy.join('; ')
+
+/** The index page's: the same, and the one same-origin script with the change stream it follows. */
+export const liveSecurityPolicy = [...pagePolicy, "script-src 'self'", "connect-src 'self'"].join('; ')

@@ -168,6 +168,8 @@ export function changeStreamRoutes(context: ChangeStreamDeps): FastifyPluginAsyn
         })
         // the headers go now: a client sees the stream open before the first write
         reply.sse.sendHeaders()
+        // writeHead only keeps them until the first write: flushed, EventSource fires `open` at once
+        reply.raw.flushHeaders()
         void outbox.run()
       },
     )
