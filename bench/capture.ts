@@ -20,7 +20,7 @@ import { pino } from 'pino'
 import { compose } from '../src/compose.js'
 import { parseConfig } from '../src/config/config.js'
 import { claimMaker, type AppendTarget, type ClaimOptions } from './appends.js'
-import type { RawAppendResult } from './raw.js'
+import { combineRawAppends, type RawAppendResult } from './raw.js'
 
 export interface CapturedWrite {
   sql: string
@@ -132,11 +132,18 @@ export interface ReplayResult extends RawAppendResult {
   statements: number
 }
 
+/** Replays of consecutive slices as one result. */
+export function combineReplays(parts: readonly ReplayResult[]): ReplayResult {
+  return { ...combineRawAppends(parts), writesPerEvent: parts[0]!.writesPerEvent, statements: Math.max(...parts.map((part) => part.statements)) }
+}
+
 /**
- * Replays captured transactions on `storePath` (a copy of the store the capture started from, or one
- * that has replayed every capture before this one), timing only the transactions.
+ * Replays captured transactions `from` (inclusive) `to` (exclusive; default all of them) on `storePath`:
+ * a copy of the store the capture started from that has replayed everything captured before them, in
+ * order. Only the transactions are timed. Slices let the replay alternate with the ledger's runs.
  */
-export function replayWrites(storePath: string, capture: CaptureResult): ReplayResult {
+export function replayWrites(storePath: string, capture: CaptureResult, slice: { from?: number; to?: number } = {}): ReplayResult {
+  const transactionsToReplay = capture.transactions.slice(slice.from ?? 0, slice.to ?? capture.transactions.length)
   const db = new Database(storePath)
   try {
     db.pragma('journal_mode = WAL')
@@ -146,24 +153,25 @@ export function replayWrites(storePath: string, capture: CaptureResult): ReplayR
       throw new Error('raw baseline: could not set WAL with synchronous=FULL')
     }
     const prepared = new Map<string, Database.Statement>()
-    for (const writes of capture.transactions) for (const { sql } of writes) if (!prepared.has(sql)) prepared.set(sql, db.prepare(sql))
+    for (const writes of transactionsToReplay) for (const { sql } of writes) if (!prepared.has(sql)) prepared.set(sql, db.prepare(sql))
     const commit = db.transaction((writes: CapturedWrite[]) => {
       for (const { sql, args } of writes) prepared.get(sql)!.run(...args)
     })
     let spent = 0
-    for (const writes of capture.transactions) {
+    for (const writes of transactionsToReplay) {
       const started = performance.now()
       commit.immediate(writes)
       spent += performance.now() - started
     }
     const seconds = spent / 1000
-    const transactions = capture.transactions.length
+    const transactions = transactionsToReplay.length
+    const events = transactions * capture.eventsPerRequest
     return {
       eventsPerTransaction: capture.eventsPerRequest,
-      events: capture.events,
+      events,
       transactions,
       seconds,
-      eventsPerSecond: capture.events / seconds,
+      eventsPerSecond: events / seconds,
       transactionsPerSecond: transactions / seconds,
       writesPerEvent: capture.writesPerEvent,
       statements: prepared.size,

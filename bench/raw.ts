@@ -68,6 +68,14 @@ export function rawAppend(storePath: string, nextRow: () => RawRow, eventsPerTra
   }
 }
 
+/** Several runs of the same raw baseline as one result: counts and time inside transactions added. */
+export function combineRawAppends(parts: readonly RawAppendResult[]): RawAppendResult {
+  const events = parts.reduce((sum, part) => sum + part.events, 0)
+  const transactions = parts.reduce((sum, part) => sum + part.transactions, 0)
+  const seconds = parts.reduce((sum, part) => sum + part.seconds, 0)
+  return { eventsPerTransaction: parts[0]!.eventsPerTransaction, events, transactions, seconds, eventsPerSecond: events / seconds, transactionsPerSecond: transactions / seconds }
+}
+
 export interface RawReplayResult {
   events: number
   seconds: number

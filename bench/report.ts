@@ -62,8 +62,9 @@ export interface RebuildResult {
   /** `policy-ledger rebuild` (every read model) on a copy of the store: spawn to exit, best of `wallMsEach`. */
   wallMs: number
   wallMsEach: number[]
-  /** The same command on an empty store, measured in the same run: node, tsx and compose alone. */
+  /** The same command on an empty store, run before each: node, tsx and compose alone (the best). */
   emptyWallMs: number
+  emptyWallMsEach: number[]
   /** wallMs - emptyWallMs */
   seconds: number
   /** What the command itself reports (compose with every read model dropped and folded again). */
@@ -83,14 +84,16 @@ export interface SizeResult {
     /** Spawn to GET /ready 200, the best of `readyMsEach`. */
     readyMs: number
     readyMsEach: number[]
-    /** Ready time of the same service on an empty store, measured in the same run (best of 3). */
+    /** Ready time of the same service on an empty store, started before each (the best). */
     emptyReadyMs: number
+    emptyReadyMsEach: number[]
     /** readyMs / emptyReadyMs */
     ratio: number
   }
   memory: {
-    /** RSS and heap after GC once ready (what the target is measured on). */
+    /** RSS and heap after GC once ready, the median of the starts (what the target is measured on). */
     loaded: MemoryUsage
+    /** The same on an empty store, started alternately with the loaded one. */
     empty: MemoryUsage
     rssBytesPerEvent: number
     heapBytesPerEvent: number

@@ -34,14 +34,14 @@ import Database from 'better-sqlite3'
 import { taxonomy } from '../events/index.js'
 import { appendTarget, postBodyMaker, rawRowMaker } from './appends.js'
 import { inProcessAsOf } from './asOfCost.js'
-import { captureWrites, replayWrites, type CaptureResult } from './capture.js'
+import { captureWrites, combineReplays, replayWrites, type CaptureResult, type ReplayResult } from './capture.js'
 import { DEFAULT_SEED, ensureDataset, hotColdSpec, ledgerSpec, parseSize, Random, sizeName, type DatasetInfo } from './dataset.js'
 import { combineLoads, cyclingGets, freshPosts, loadGenerator, runLoad, type LoadResult } from './load.js'
 import { checkDirectLoader, copyStore, currentStore, ensureStore, removeStore, repoRoot, runRebuild, sameStore, type LoadMethod, type RebuildRun, type StoreInfo } from './loadStore.js'
 import { merkleCost } from './merkleCost.js'
 import { BENCH_TOKEN, startBare, startLedger, type Child, type MemoryUsage } from './processes.js'
 import { formatProfile, summariseProfile } from './profileSummary.js'
-import { rawAppend, rawReplay } from './raw.js'
+import { combineRawAppends, rawAppend, rawReplay, type RawAppendResult, type RawReplayResult } from './raw.js'
 import { markdownTable, memoryGrowth, rowsOf, TARGETS, type AsOfResult, type CaptureSummary, type ProfilePhase, type ReadResult, type RebuildResult, type Results, type SizeResult } from './report.js'
 
 const benchDir = join(repoRoot, 'bench')
@@ -127,6 +127,8 @@ const CHECK_EVENTS = 10_000
  */
 const BATCH_CAPTURE_REQUESTS = Math.max(8, Math.round(8 * seconds))
 const SINGLE_CAPTURE_REQUESTS = Math.max(200, Math.round(200 * seconds))
+/** The append measurements alternate this many HTTP runs of seconds / APPEND_ROUNDS with raw ones. */
+const APPEND_ROUNDS = 2
 /** A short command is within the noise of starting node: the best of this many runs is taken. */
 const SHORT_RUN_REPEATS = 3
 const SHORT_RUN_MS = 10_000
@@ -251,36 +253,6 @@ async function measure(url: string, requests: ReturnType<typeof cyclingGets>, co
 // ---------------------------------------------------------------------------------------------------
 // phases
 
-interface EmptyBaseline {
-  readyMs: number
-  memory: MemoryUsage
-  /** `policy-ledger rebuild` on an empty store, spawn to exit: what starting the command costs. */
-  rebuildWallMs: number
-}
-
-/** The service (and the rebuild command) on an empty store: start-up time and memory, the baselines. */
-async function emptyBaseline(): Promise<EmptyBaseline> {
-  const readies: number[] = []
-  const memories: MemoryUsage[] = []
-  const rebuilds: number[] = []
-  const path = join(workDir, 'empty.sqlite')
-  for (let attempt = 0; attempt < SHORT_RUN_REPEATS; attempt += 1) {
-    removeStore(path)
-    const { child, readyMs } = await startLedger(path)
-    readies.push(readyMs)
-    memories.push(await child.memory())
-    await child.stop()
-    removeStore(path)
-    rebuilds.push((await runRebuild(path)).wallMs)
-    removeStore(path)
-  }
-  const readyMs = Math.min(...readies)
-  const memory = memories.sort((a, b) => a.rss - b.rss)[Math.floor(memories.length / 2)]!
-  const rebuildWallMs = Math.min(...rebuilds)
-  log(`empty store: ready in ${readyMs.toFixed(0)} ms (best of ${readies.map((r) => r.toFixed(0)).join(', ')}), RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB after GC (median of ${memories.map((m) => (m.rss / 2 ** 20).toFixed(0)).join(', ')}); policy-ledger rebuild ${rebuildWallMs.toFixed(0)} ms spawn to exit (best of ${rebuilds.map((r) => r.toFixed(0)).join(', ')})`)
-  return { readyMs, memory, rebuildWallMs }
-}
-
 type Profiling = { phases: Array<{ phase: string; fromUs: number; toUs: number }>; rebuildProfiles: string[] }
 
 const summaryOf = (capture: CaptureResult): CaptureSummary => {
@@ -288,71 +260,77 @@ const summaryOf = (capture: CaptureResult): CaptureSummary => {
   return summary
 }
 
+const median = <T>(values: readonly T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!
+
 /**
- * The raw append baselines (bench/capture.ts): the ledger composed in this process on a scratch copy of
- * the store sends batched, then single-event requests and the write statements they run are recorded;
- * they are replayed, in the same transactions and order, on a second copy. The first size also checks
- * that the replay left a store equal to the capture's, table by table.
+ * What the raw append baselines replay (bench/capture.ts): the ledger composed in this process on a
+ * scratch copy of the store sends batched, then single-event requests, and the write statements they
+ * run are recorded. They are replayed, in the same transactions and order, on a second copy; one-row
+ * commits go to a third. Made before the HTTP appends, so that raw runs can alternate with them.
  */
-async function rawAppendBaselines(dataset: DatasetInfo, store: StoreInfo, check: boolean) {
+async function prepareRawAppends(dataset: DatasetInfo, store: StoreInfo) {
   const target = appendTarget(dataset)
-  const capturePath = join(workDir, `${dataset.name}.capture.sqlite`)
-  const replayPath = join(workDir, `${dataset.name}.replay.sqlite`)
-  copyStore(store.path, capturePath)
-  copyStore(store.path, replayPath)
-  try {
-    log(`${dataset.name}: capturing the write path in process: ${BATCH_CAPTURE_REQUESTS} requests of ${BATCH_EVENTS} events, then ${SINGLE_CAPTURE_REQUESTS} of 1 …`)
-    const batched = await captureWrites(capturePath, target, BATCH_EVENTS, BATCH_CAPTURE_REQUESTS)
-    const single = await captureWrites(capturePath, target, 1, SINGLE_CAPTURE_REQUESTS)
-    for (const capture of [batched, single]) {
-      log(`${dataset.name}: captured ${capture.transactions.length} transactions of ${capture.eventsPerRequest} events, ${capture.writesPerEvent.toFixed(2)} writes an event (${Object.keys(capture.statements).length} statements${capture.outsideTransactions > 0 ? `, ${capture.outsideTransactions} outside a transaction` : ''}); in process ${Math.round(capture.inProcess.eventsPerSecond)} events/s`)
-    }
-    const rawBatched = replayWrites(replayPath, batched)
-    log(`${dataset.name}: raw better-sqlite3, the captured rows, ${BATCH_EVENTS} events a transaction: ${Math.round(rawBatched.eventsPerSecond)} events/s (${rawBatched.seconds.toFixed(2)} s)`)
-    const rawSingle = replayWrites(replayPath, single)
-    log(`${dataset.name}: raw better-sqlite3, the captured rows, one request a transaction: ${Math.round(rawSingle.transactionsPerSecond)} commits/s (${rawSingle.seconds.toFixed(2)} s)`)
-    let replayCheck: string | undefined
-    if (check) {
-      const comparison = sameStore(capturePath, replayPath)
-      replayCheck =
-        comparison.difference === undefined
-          ? `equal: ${Object.values(comparison.rows).reduce((sum, n) => sum + n, 0)} rows in ${Object.keys(comparison.rows).length} tables`
-          : `DIFFERENT: ${comparison.difference}`
-      log(`${dataset.name}: the replayed store against the captured one: ${replayCheck}`)
-    }
-    return { batched, single, rawBatched, rawSingle, replayCheck }
-  } finally {
-    removeStore(capturePath)
-    removeStore(replayPath)
+  const paths = {
+    capture: join(workDir, `${dataset.name}.capture.sqlite`),
+    replay: join(workDir, `${dataset.name}.replay.sqlite`),
+    oneRow: join(workDir, `${dataset.name}.one-row.sqlite`),
   }
+  for (const path of Object.values(paths)) copyStore(store.path, path)
+  log(`${dataset.name}: capturing the write path in process: ${BATCH_CAPTURE_REQUESTS} requests of ${BATCH_EVENTS} events, then ${SINGLE_CAPTURE_REQUESTS} of 1 …`)
+  const batched = await captureWrites(paths.capture, target, BATCH_EVENTS, BATCH_CAPTURE_REQUESTS)
+  const single = await captureWrites(paths.capture, target, 1, SINGLE_CAPTURE_REQUESTS)
+  for (const capture of [batched, single]) {
+    log(`${dataset.name}: captured ${capture.transactions.length} transactions of ${capture.eventsPerRequest} events, ${capture.writesPerEvent.toFixed(2)} writes an event (${Object.keys(capture.statements).length} statements${capture.outsideTransactions > 0 ? `, ${capture.outsideTransactions} outside a transaction` : ''}); in process ${Math.round(capture.inProcess.eventsPerSecond)} events/s`)
+  }
+  return { target, paths, batched, single, remove: () => Object.values(paths).forEach(removeStore) }
 }
 
-/** `policy-ledger rebuild` of every read model on a copy of the store, then raw read + parse of the rows. */
-async function measureRebuild(dataset: DatasetInfo, store: StoreInfo, empty: EmptyBaseline, profiling?: Profiling): Promise<RebuildResult> {
+/** Round `round` of `rounds` of a capture's transactions. */
+function sliceOf(capture: CaptureResult, round: number, rounds: number): { from: number; to: number } {
+  const size = capture.transactions.length
+  return { from: Math.floor((size * round) / rounds), to: Math.floor((size * (round + 1)) / rounds) }
+}
+
+/**
+ * `policy-ledger rebuild` of every read model on a copy of the store, alternating with the same command
+ * on an empty store and with raw read + parse of the rows (the best of each when runs are short).
+ */
+async function measureRebuild(dataset: DatasetInfo, store: StoreInfo, profiling?: Profiling): Promise<RebuildResult> {
   const path = join(workDir, `${dataset.name}.rebuild.sqlite`)
+  const emptyPath = join(workDir, 'empty-rebuild.sqlite')
   const runs: RebuildRun[] = []
+  const empties: number[] = []
+  const raws: RawReplayResult[] = []
   try {
     while (runs.length === 0 || (profiling === undefined && runs.length < SHORT_RUN_REPEATS && Math.max(...runs.map((r) => r.wallMs)) < SHORT_RUN_MS)) {
+      removeStore(emptyPath)
+      empties.push((await runRebuild(emptyPath)).wallMs)
+      removeStore(emptyPath)
       copyStore(store.path, path)
       const before = profiling === undefined ? undefined : new Set(readdirSync(profileDir))
       log(`${dataset.name}: policy-ledger rebuild (every read model) on a copy …`)
       const run = await runRebuild(path, profiling === undefined ? {} : { profileDir })
       if (before !== undefined) profiling!.rebuildProfiles.push(...readdirSync(profileDir).filter((name) => !before.has(name) && name.endsWith('.cpuprofile')).map((name) => join(profileDir, name)))
       runs.push(run)
-      log(`${dataset.name}: ${run.line} (spawn to exit ${(run.wallMs / 1000).toFixed(2)} s)`)
+      removeStore(path)
+      raws.push(rawReplay(store.path))
+      log(`${dataset.name}: ${run.line} (spawn to exit ${(run.wallMs / 1000).toFixed(2)} s; the empty store's ${(empties.at(-1)! / 1000).toFixed(2)} s; raw read + parse ${raws.at(-1)!.seconds.toFixed(2)} s)`)
     }
   } finally {
     removeStore(path)
+    removeStore(emptyPath)
   }
   const best = runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a))
-  const raw = rawReplay(store.path)
-  const seconds = Math.max(0.001, (best.wallMs - empty.rebuildWallMs) / 1000)
+  const emptyWallMs = Math.min(...empties)
+  const raw = raws.reduce((a, b) => (b.seconds < a.seconds ? b : a))
+  const seconds = Math.max(0.001, (best.wallMs - emptyWallMs) / 1000)
   const eventsPerSecond = dataset.events / seconds
-  log(`${dataset.name}: rebuild ${seconds.toFixed(2)} s over the empty store's = ${Math.round(eventsPerSecond)} events/s; raw read + parse of the rows: ${Math.round(raw.eventsPerSecond)} events/s (${raw.seconds.toFixed(2)} s)`)
+  log(`${dataset.name}: rebuild ${seconds.toFixed(2)} s over the empty store's = ${Math.round(eventsPerSecond)} events/s; raw read + parse of the rows: ${Math.round(raw.eventsPerSecond)} events/s (${raw.seconds.toFixed(2)} s): ${((100 * eventsPerSecond) / raw.eventsPerSecond).toFixed(1)}%`)
   return {
     wallMs: best.wallMs,
     wallMsEach: runs.map((r) => r.wallMs),
-    emptyWallMs: empty.rebuildWallMs,
+    emptyWallMs,
+    emptyWallMsEach: empties,
     seconds,
     reportedSeconds: best.reportedSeconds,
     eventsPerSecond,
@@ -361,36 +339,62 @@ async function measureRebuild(dataset: DatasetInfo, store: StoreInfo, empty: Emp
   }
 }
 
-async function measureSize(dataset: DatasetInfo, store: StoreInfo, empty: EmptyBaseline, options: { profiling?: Profiling; checkReplay?: boolean } = {}): Promise<SizeResult> {
+/**
+ * The service on an empty store and on the loaded one, started alternately (the best ready time of
+ * each, the median memory after GC of each); the loaded one is left running.
+ */
+async function coldStarts(dataset: DatasetInfo, work: string, profiling?: Profiling) {
+  const emptyPath = join(workDir, 'empty.sqlite')
+  const empty: Array<{ readyMs: number; memory: MemoryUsage }> = []
+  const loaded: Array<{ readyMs: number; memory: MemoryUsage }> = []
+  const mark = () => Number(process.hrtime.bigint() / 1000n)
+  let running: Child | undefined
+  while (loaded.length === 0 || (profiling === undefined && loaded.length < SHORT_RUN_REPEATS && Math.max(...loaded.map((l) => l.readyMs)) < SHORT_RUN_MS)) {
+    await running?.stop()
+    removeStore(emptyPath)
+    const e = await startLedger(emptyPath)
+    empty.push({ readyMs: e.readyMs, memory: await e.child.memory() })
+    await e.child.stop()
+    removeStore(emptyPath)
+    const spawnAt = mark()
+    const l = await startLedger(work, profiling === undefined ? {} : { profileDir })
+    profiling?.phases.push({ phase: 'cold start', fromUs: spawnAt, toUs: mark() })
+    loaded.push({ readyMs: l.readyMs, memory: await l.child.memory() })
+    running = l.child
+  }
+  const ms = (runs: typeof empty) => runs.map((r) => r.readyMs.toFixed(0)).join(', ')
+  const mib = (runs: typeof empty) => runs.map((r) => (r.memory.rss / 2 ** 20).toFixed(0)).join(', ')
+  const result = {
+    child: running!,
+    readyMs: Math.min(...loaded.map((l) => l.readyMs)),
+    readyMsEach: loaded.map((l) => l.readyMs),
+    emptyReadyMs: Math.min(...empty.map((e) => e.readyMs)),
+    emptyReadyMsEach: empty.map((e) => e.readyMs),
+    memory: median(loaded, (l) => l.memory.rss).memory,
+    emptyMemory: median(empty, (e) => e.memory.rss).memory,
+  }
+  log(`${dataset.name}: ready in ${result.readyMs.toFixed(0)} ms (best of ${ms(loaded)}); the empty store ${result.emptyReadyMs.toFixed(0)} ms (best of ${ms(empty)}): ${(result.readyMs / result.emptyReadyMs).toFixed(2)}x`)
+  log(`${dataset.name}: RSS after GC ${(result.memory.rss / 2 ** 20).toFixed(0)} MiB (median of ${mib(loaded)}), heap ${(result.memory.heapUsed / 2 ** 20).toFixed(0)} MiB; the empty store ${(result.emptyMemory.rss / 2 ** 20).toFixed(0)} MiB (median of ${mib(empty)}), heap ${(result.emptyMemory.heapUsed / 2 ** 20).toFixed(0)} MiB: ${Math.round((result.memory.rss - result.emptyMemory.rss) / dataset.events)} B/event`)
+  return result
+}
+
+async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { profiling?: Profiling; checkReplay?: boolean } = {}): Promise<SizeResult> {
   const { profiling } = options
   const work = join(workDir, `${dataset.name}.sqlite`)
-  log(`${dataset.name}: copying the store (${(store.bytes / 1e6).toFixed(0)} MB) and starting the service …`)
+  log(`${dataset.name}: copying the store (${(store.bytes / 1e6).toFixed(0)} MB); starting the service on it and on an empty store, alternately …`)
   copyStore(store.path, work)
   const mark = () => Number(process.hrtime.bigint() / 1000n)
-  const spawnAt = mark()
-  let started = await startLedger(work, profiling === undefined ? {} : { profileDir })
-  profiling?.phases.push({ phase: 'cold start', fromUs: spawnAt, toUs: mark() })
-  // a short start is within the noise of starting node: take the best of three, as for the empty store
-  const readies = [started.readyMs]
-  while (profiling === undefined && readies.length < SHORT_RUN_REPEATS && Math.max(...readies) < SHORT_RUN_MS) {
-    await started.child.stop()
-    started = await startLedger(work)
-    readies.push(started.readyMs)
-  }
-  const { child } = started
-  const readyMs = Math.min(...readies)
-  log(`${dataset.name}: ready in ${readyMs.toFixed(0)} ms${readies.length > 1 ? ` (best of ${readies.map((r) => r.toFixed(0)).join(', ')})` : ''}, ${(readyMs / empty.readyMs).toFixed(2)}x the empty store's ${empty.readyMs.toFixed(0)} ms`)
-  const loaded = await child.memory()
-  const rssBytesPerEvent = (loaded.rss - empty.memory.rss) / dataset.events
-  log(`${dataset.name}: RSS ${(loaded.rss / 2 ** 20).toFixed(0)} MiB after GC (${Math.round(rssBytesPerEvent)} B/event above the empty service), heap ${(loaded.heapUsed / 2 ** 20).toFixed(0)} MiB`)
-
+  const starts = await coldStarts(dataset, work, profiling)
+  const { child } = starts
+  const loaded = starts.memory
+  const empty = starts.emptyMemory
   const result: SizeResult = {
     name: dataset.name,
     events: dataset.events,
     datasetBytes: dataset.bytes,
     storeBytes: store.bytes,
-    coldStart: { readyMs, readyMsEach: readies, emptyReadyMs: empty.readyMs, ratio: readyMs / empty.readyMs },
-    memory: { loaded, empty: empty.memory, rssBytesPerEvent, heapBytesPerEvent: (loaded.heapUsed - empty.memory.heapUsed) / dataset.events },
+    coldStart: { readyMs: starts.readyMs, readyMsEach: starts.readyMsEach, emptyReadyMs: starts.emptyReadyMs, emptyReadyMsEach: starts.emptyReadyMsEach, ratio: starts.readyMs / starts.emptyReadyMs },
+    memory: { loaded, empty, rssBytesPerEvent: (loaded.rss - empty.rss) / dataset.events, heapBytesPerEvent: (loaded.heapUsed - empty.heapUsed) / dataset.events },
     reads: [],
   }
   const alive = (what: string): boolean => {
@@ -400,7 +404,7 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, empty: EmptyB
     return false
   }
 
-  let http: { batched: LoadResult; single: LoadResult } | undefined
+  let raw: Awaited<ReturnType<typeof prepareRawAppends>> | undefined
   try {
     // reads, each against the bare app answering the same bytes
     const sets = readPaths(dataset)
@@ -457,69 +461,92 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, empty: EmptyB
     }
     result.memory.afterReads = await child.memory()
     log(`${dataset.name}: after the reads: RSS ${(result.memory.afterReads.rss / 2 ** 20).toFixed(0)} MiB, heap ${(result.memory.afterReads.heapUsed / 2 ** 20).toFixed(0)} MiB after GC`)
-    await settle(child, sets.current.paths[0]!)
 
-    // appends: batched and single-event, every request with fresh ids
-    const target = appendTarget(dataset)
+    // appends: batched and single-event over HTTP, every request with fresh ids, each round followed by
+    // a round of its raw baseline (the service idle meanwhile), so drift in the disk falls on both alike
+    raw = await prepareRawAppends(dataset, store)
+    await settle(child, sets.current.paths[0]!)
     const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' }
-    const appendLoad = async (eventsPerRequest: number, connections: number): Promise<LoadResult> => {
+    const roundSeconds = seconds / APPEND_ROUNDS
+    const appendRound = async (eventsPerRequest: number, connections: number): Promise<LoadResult> => {
       const from = mark()
-      const load = await measure(child.baseUrl, freshPosts(postBodyMaker(target, eventsPerRequest)), connections, child, { method: 'POST', headers })
+      const load = await runLoad({ url: child.baseUrl, connections, seconds: roundSeconds, requests: freshPosts(postBodyMaker(raw!.target, eventsPerRequest)), method: 'POST', headers, serverCpuSeconds: () => child.cpuSeconds() })
       profiling?.phases.push({ phase: `POST /events x${eventsPerRequest} (${connections} conn)`, fromUs: from, toUs: mark() })
       return load
     }
-    const batchedLoad = await appendLoad(BATCH_EVENTS, batchConnections)
-    if (!alive('batched appends')) return result
-    log(`${dataset.name}: batched appends: ${Math.round(((batchedLoad.statusCodes['201'] ?? 0) * BATCH_EVENTS) / batchedLoad.seconds)} events/s (${describeLoad(batchedLoad)})`)
-    const singleLoad = await appendLoad(1, SINGLE_CONNECTIONS)
-    if (!alive('single-event appends')) return result
-    log(`${dataset.name}: single-event appends: ${Math.round((singleLoad.statusCodes['201'] ?? 0) / singleLoad.seconds)} writes/s (${describeLoad(singleLoad)})`)
-    http = { batched: batchedLoad, single: singleLoad }
+    const batchedRounds: LoadResult[] = []
+    const replayedBatches: ReplayResult[] = []
+    for (let round = 0; round < APPEND_ROUNDS; round += 1) {
+      await pause()
+      batchedRounds.push(await appendRound(BATCH_EVENTS, batchConnections))
+      if (!alive('batched appends')) return result
+      await pause()
+      replayedBatches.push(replayWrites(raw.paths.replay, raw.batched, sliceOf(raw.batched, round, APPEND_ROUNDS)))
+    }
+    const batchedLoad = combineLoads(batchedRounds)
+    const rawBatched = combineReplays(replayedBatches)
+    const batchedRequests = (batchedLoad.statusCodes['201'] ?? 0) / batchedLoad.seconds
+    log(`${dataset.name}: batched appends: ${Math.round(batchedRequests * BATCH_EVENTS)} events/s (${describeLoad(batchedLoad)}) | raw better-sqlite3, the captured rows, ${BATCH_EVENTS} events a transaction: ${Math.round(rawBatched.eventsPerSecond)} events/s (${rawBatched.seconds.toFixed(2)} s) | ${((100 * batchedRequests * BATCH_EVENTS) / rawBatched.eventsPerSecond).toFixed(0)}%`)
+    const singleRounds: LoadResult[] = []
+    const oneRowRounds: RawAppendResult[] = []
+    const replayedSingles: ReplayResult[] = []
+    const oneRowMaker = rawRowMaker(raw.target)
+    for (let round = 0; round < APPEND_ROUNDS; round += 1) {
+      await pause()
+      singleRounds.push(await appendRound(1, SINGLE_CONNECTIONS))
+      if (!alive('single-event appends')) return result
+      await pause()
+      oneRowRounds.push(rawAppend(raw.paths.oneRow, oneRowMaker, 1, roundSeconds))
+      replayedSingles.push(replayWrites(raw.paths.replay, raw.single, sliceOf(raw.single, round, APPEND_ROUNDS)))
+    }
+    const singleLoad = combineLoads(singleRounds)
+    const rawOneRow = combineRawAppends(oneRowRounds)
+    const rawSingle = combineReplays(replayedSingles)
+    const singleRequests = (singleLoad.statusCodes['201'] ?? 0) / singleLoad.seconds
+    log(`${dataset.name}: single-event appends: ${Math.round(singleRequests)} writes/s (${describeLoad(singleLoad)}) | raw one events row a commit: ${Math.round(rawOneRow.transactionsPerSecond)} commits/s; the captured rows of one request a commit: ${Math.round(rawSingle.transactionsPerSecond)} commits/s | ${(singleRequests / rawOneRow.transactionsPerSecond).toFixed(2)}x`)
+    result.appends = {
+      batched: {
+        eventsPerRequest: BATCH_EVENTS,
+        http: batchedLoad,
+        eventsPerSecond: batchedRequests * BATCH_EVENTS,
+        requestsPerSecond: batchedRequests,
+        raw: rawBatched,
+        capture: summaryOf(raw.batched),
+        ratio: (batchedRequests * BATCH_EVENTS) / rawBatched.eventsPerSecond,
+      },
+      single: {
+        eventsPerRequest: 1,
+        http: singleLoad,
+        eventsPerSecond: singleRequests,
+        requestsPerSecond: singleRequests,
+        raw: rawSingle,
+        capture: summaryOf(raw.single),
+        rawOneRow,
+        ratio: singleRequests / rawOneRow.transactionsPerSecond,
+        ratioToReplay: singleRequests / rawSingle.transactionsPerSecond,
+      },
+    }
 
     const exit = await child.stop()
     if (exit.code !== 0) {
       result.crash = crashReport(child, store.path, 'shutdown')
       log(`${dataset.name}: ${result.crash}`)
     }
+    if (options.checkReplay === true) {
+      const comparison = sameStore(raw.paths.capture, raw.paths.replay)
+      result.replayCheck =
+        comparison.difference === undefined
+          ? `equal: ${Object.values(comparison.rows).reduce((sum, n) => sum + n, 0)} rows in ${Object.keys(comparison.rows).length} tables`
+          : `DIFFERENT: ${comparison.difference}`
+      log(`${dataset.name}: the store the captured statements were replayed on against the one they were captured on: ${result.replayCheck}`)
+    }
   } finally {
     await child.stop()
+    raw?.remove()
+    removeStore(work)
   }
 
-  // the raw baselines, the service stopped: one events row a commit on the file the service wrote to,
-  // then the captured rows of the write path on copies of the store as loaded
-  const rawOneRow = rawAppend(work, rawRowMaker(appendTarget(dataset)), 1, seconds)
-  log(`${dataset.name}: raw better-sqlite3, one events row a commit: ${Math.round(rawOneRow.transactionsPerSecond)} commits/s`)
-  removeStore(work)
-  const raw = await rawAppendBaselines(dataset, store, options.checkReplay === true)
-  if (raw.replayCheck !== undefined) result.replayCheck = raw.replayCheck
-  if (http !== undefined) {
-    const batchedRequests = (http.batched.statusCodes['201'] ?? 0) / http.batched.seconds
-    const singleRequests = (http.single.statusCodes['201'] ?? 0) / http.single.seconds
-    result.appends = {
-      batched: {
-        eventsPerRequest: BATCH_EVENTS,
-        http: http.batched,
-        eventsPerSecond: batchedRequests * BATCH_EVENTS,
-        requestsPerSecond: batchedRequests,
-        raw: raw.rawBatched,
-        capture: summaryOf(raw.batched),
-        ratio: (batchedRequests * BATCH_EVENTS) / raw.rawBatched.eventsPerSecond,
-      },
-      single: {
-        eventsPerRequest: 1,
-        http: http.single,
-        eventsPerSecond: singleRequests,
-        requestsPerSecond: singleRequests,
-        raw: raw.rawSingle,
-        capture: summaryOf(raw.single),
-        rawOneRow,
-        ratio: singleRequests / rawOneRow.transactionsPerSecond,
-        ratioToReplay: singleRequests / raw.rawSingle.transactionsPerSecond,
-      },
-    }
-  }
-
-  result.rebuild = await measureRebuild(dataset, store, empty, profiling)
+  result.rebuild = await measureRebuild(dataset, store, profiling)
   return result
 }
 
@@ -613,9 +640,8 @@ async function main(): Promise<void> {
     stores.set(dataset.name, await ensureStore(dataset, dataDir, loadMethod, log))
   }
 
-  const empty = await emptyBaseline()
   const sizeResults: SizeResult[] = []
-  for (const [index, dataset] of datasets.entries()) sizeResults.push(await measureSize(dataset, stores.get(dataset.name)!, empty, { checkReplay: index === 0 }))
+  for (const [index, dataset] of datasets.entries()) sizeResults.push(await measureSize(dataset, stores.get(dataset.name)!, { checkReplay: index === 0 }))
   const growth = memoryGrowth(sizeResults)
   if (growth !== undefined) log(`memory: RSS grew ${Math.round(growth.bytesPerEvent)} B/event from ${growth.from.name} to ${growth.to.name} (heap ${Math.round(growth.heapBytesPerEvent)} B/event)`)
 
@@ -638,7 +664,7 @@ async function main(): Promise<void> {
     log(`profile: the server child under --cpu-prof at ${dataset.name} …`)
     const profiling: Profiling = { phases: [], rebuildProfiles: [] }
     const before = new Set(readdirSync(profileDir))
-    await measureSize(dataset, stores.get(dataset.name)!, empty, { profiling })
+    await measureSize(dataset, stores.get(dataset.name)!, { profiling })
     const written = readdirSync(profileDir)
       .filter((name) => !before.has(name) && name.endsWith('.cpuprofile'))
       .map((name) => join(profileDir, name))
