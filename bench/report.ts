@@ -44,6 +44,8 @@ export interface AppendResult {
   eventsPerSecond: number
   /** 201 responses per second. */
   requestsPerSecond: number
+  /** Commits the service made meanwhile (checkpoints kept, one a commit): 201s / commits is the group size. */
+  commits: number
   /** The captured write path's statements replayed, one transaction per captured request. */
   raw: ReplayResult
   capture: CaptureSummary
@@ -186,6 +188,12 @@ function cpu(load: LoadResult): string {
   return load.serverCpu === undefined ? '' : `, server CPU ${(load.serverCpu * 100).toFixed(0)}%`
 }
 
+/** How many requests the group commit put in a commit, on average. */
+function perCommit(append: AppendResult): string {
+  const written = append.http.statusCodes['201'] ?? 0
+  return append.commits > 0 ? `, ${(written / append.commits).toFixed(1)} requests a commit` : ''
+}
+
 function errorsOf(load: LoadResult): string {
   const bad = load.non2xx + load.errors
   if (bad === 0) return ''
@@ -230,7 +238,7 @@ export function rowsOf(results: Pick<Results, 'sizes' | 'asOf' | 'merkle'>): Row
       rows.push({
         measurement: `POST /events, ${batched.eventsPerRequest} events a request (${batched.http.connections} conn)`,
         events,
-        ledger: `${rate(batched.eventsPerSecond)} events/s, p99 ${ms(batched.http.latency.p99)}${errorsOf(batched.http)}`,
+        ledger: `${rate(batched.eventsPerSecond)} events/s, p99 ${ms(batched.http.latency.p99)}${perCommit(batched)}${cpu(batched.http)}${errorsOf(batched.http)}`,
         baseline: `raw better-sqlite3, the same rows (${batched.raw.writesPerEvent.toFixed(1)} writes an event: event, read models, Merkle nodes, positions, checkpoint), ${batched.raw.eventsPerTransaction} events a transaction: ${rate(batched.raw.eventsPerSecond)} events/s`,
         ratio: pct(batched.ratio),
         target: `>= ${pct(TARGETS.batchedRatio)} of raw`,
@@ -239,7 +247,7 @@ export function rowsOf(results: Pick<Results, 'sizes' | 'asOf' | 'merkle'>): Row
       rows.push({
         measurement: `POST /events, 1 event a request (${single.http.connections} conn)`,
         events,
-        ledger: `${rate(single.eventsPerSecond)} writes/s, p99 ${ms(single.http.latency.p99)}${errorsOf(single.http)}`,
+        ledger: `${rate(single.eventsPerSecond)} writes/s, p99 ${ms(single.http.latency.p99)}${perCommit(single)}${cpu(single.http)}${errorsOf(single.http)}`,
         baseline: `raw better-sqlite3, one events row a commit: ${rate(single.rawOneRow.transactionsPerSecond)} commits/s; one request's rows (${single.raw.writesPerEvent.toFixed(1)} writes) a commit: ${rate(single.raw.transactionsPerSecond)} commits/s`,
         ratio: `${times(single.ratio)} (${times(single.ratioToReplay)} of request commits)`,
         target: `>= ${TARGETS.singleOverOneRowCommits}x raw one-row commits`,

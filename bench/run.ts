@@ -285,6 +285,16 @@ async function prepareRawAppends(dataset: DatasetInfo, store: StoreInfo) {
   return { target, paths, batched, single, remove: () => Object.values(paths).forEach(removeStore) }
 }
 
+/** The commits a store has taken: each keeps exactly one checkpoint (read beside the running service). */
+function commitCount(storePath: string): number {
+  const db = new Database(storePath, { readonly: true })
+  try {
+    return db.prepare<[], number>('SELECT COUNT(*) FROM checkpoints').pluck().get()!
+  } finally {
+    db.close()
+  }
+}
+
 /** Round `round` of `rounds` of a capture's transactions. */
 function sliceOf(capture: CaptureResult, round: number, rounds: number): { from: number; to: number } {
   const size = capture.transactions.length
@@ -476,6 +486,8 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { pr
     }
     const batchedRounds: LoadResult[] = []
     const replayedBatches: ReplayResult[] = []
+    // every commit keeps one checkpoint: their count says how many requests a group commit took
+    const commitsAtStart = commitCount(work)
     for (let round = 0; round < APPEND_ROUNDS; round += 1) {
       await pause()
       batchedRounds.push(await appendRound(BATCH_EVENTS, batchConnections))
@@ -485,8 +497,10 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { pr
     }
     const batchedLoad = combineLoads(batchedRounds)
     const rawBatched = combineReplays(replayedBatches)
+    const commitsAfterBatched = commitCount(work)
     const batchedRequests = (batchedLoad.statusCodes['201'] ?? 0) / batchedLoad.seconds
-    log(`${dataset.name}: batched appends: ${Math.round(batchedRequests * BATCH_EVENTS)} events/s (${describeLoad(batchedLoad)}) | raw better-sqlite3, the captured rows, ${BATCH_EVENTS} events a transaction: ${Math.round(rawBatched.eventsPerSecond)} events/s (${rawBatched.seconds.toFixed(2)} s) | ${((100 * batchedRequests * BATCH_EVENTS) / rawBatched.eventsPerSecond).toFixed(0)}%`)
+    const batchedCommits = commitsAfterBatched - commitsAtStart
+    log(`${dataset.name}: batched appends: ${Math.round(batchedRequests * BATCH_EVENTS)} events/s (${describeLoad(batchedLoad)}, ${((batchedLoad.statusCodes['201'] ?? 0) / Math.max(1, batchedCommits)).toFixed(1)} requests a commit) | raw better-sqlite3, the captured rows, ${BATCH_EVENTS} events a transaction: ${Math.round(rawBatched.eventsPerSecond)} events/s (${rawBatched.seconds.toFixed(2)} s) | ${((100 * batchedRequests * BATCH_EVENTS) / rawBatched.eventsPerSecond).toFixed(0)}%`)
     const singleRounds: LoadResult[] = []
     const oneRowRounds: RawAppendResult[] = []
     const replayedSingles: ReplayResult[] = []
@@ -500,16 +514,19 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { pr
       replayedSingles.push(replayWrites(raw.paths.replay, raw.single, sliceOf(raw.single, round, APPEND_ROUNDS)))
     }
     const singleLoad = combineLoads(singleRounds)
+    const commitsAfterSingle = commitCount(work)
     const rawOneRow = combineRawAppends(oneRowRounds)
     const rawSingle = combineReplays(replayedSingles)
     const singleRequests = (singleLoad.statusCodes['201'] ?? 0) / singleLoad.seconds
-    log(`${dataset.name}: single-event appends: ${Math.round(singleRequests)} writes/s (${describeLoad(singleLoad)}) | raw one events row a commit: ${Math.round(rawOneRow.transactionsPerSecond)} commits/s; the captured rows of one request a commit: ${Math.round(rawSingle.transactionsPerSecond)} commits/s | ${(singleRequests / rawOneRow.transactionsPerSecond).toFixed(2)}x`)
+    const singleCommits = commitsAfterSingle - commitsAfterBatched
+    log(`${dataset.name}: single-event appends: ${Math.round(singleRequests)} writes/s (${describeLoad(singleLoad)}, ${((singleLoad.statusCodes['201'] ?? 0) / Math.max(1, singleCommits)).toFixed(1)} requests a commit) | raw one events row a commit: ${Math.round(rawOneRow.transactionsPerSecond)} commits/s; the captured rows of one request a commit: ${Math.round(rawSingle.transactionsPerSecond)} commits/s | ${(singleRequests / rawOneRow.transactionsPerSecond).toFixed(2)}x`)
     result.appends = {
       batched: {
         eventsPerRequest: BATCH_EVENTS,
         http: batchedLoad,
         eventsPerSecond: batchedRequests * BATCH_EVENTS,
         requestsPerSecond: batchedRequests,
+        commits: batchedCommits,
         raw: rawBatched,
         capture: summaryOf(raw.batched),
         ratio: (batchedRequests * BATCH_EVENTS) / rawBatched.eventsPerSecond,
@@ -519,6 +536,7 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { pr
         http: singleLoad,
         eventsPerSecond: singleRequests,
         requestsPerSecond: singleRequests,
+        commits: singleCommits,
         raw: rawSingle,
         capture: summaryOf(raw.single),
         rawOneRow,
