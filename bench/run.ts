@@ -25,7 +25,7 @@
  * their read models) are reused while their generator and store sources are unchanged; --fresh rebuilds
  * them. Only same-run ratios mean anything: the machine may be shared.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
@@ -37,7 +37,7 @@ import { inProcessAsOf } from './asOfCost.js'
 import { captureWrites, combineReplays, replayWrites, type CaptureResult, type ReplayResult } from './capture.js'
 import { DEFAULT_SEED, ensureDataset, hotColdSpec, ledgerSpec, parseSize, Random, sizeName, type DatasetInfo } from './dataset.js'
 import { combineLoads, cyclingGets, freshPosts, loadGenerator, runLoad, type LoadResult } from './load.js'
-import { checkDirectLoader, copyStore, currentStore, ensureStore, removeStore, repoRoot, runRebuild, sameStore, type LoadMethod, type RebuildRun, type StoreInfo } from './loadStore.js'
+import { checkDirectLoader, copyStore, currentStore, ensureStore, removeStore, repoRoot, runRebuild, sameStore, storeSourcesHash, type LoadMethod, type RebuildRun, type StoreInfo } from './loadStore.js'
 import { merkleCost } from './merkleCost.js'
 import { BENCH_TOKEN, startBare, startLedger, type Child, type MemoryUsage } from './processes.js'
 import { formatProfile, summariseProfile } from './profileSummary.js'
@@ -639,7 +639,15 @@ async function main(): Promise<void> {
 
   const stores = new Map<string, StoreInfo>()
   let checked = false
+  // the last check of the direct loader, kept while the store sources are the ones it was made with
+  const checkFile = join(dataDir, 'direct-loader-check.json')
   let loaderCheck: string | undefined
+  try {
+    const kept = JSON.parse(readFileSync(checkFile, 'utf8')) as { sourcesHash: string; result: string; at: string }
+    if (kept.sourcesHash === storeSourcesHash()) loaderCheck = `${kept.result} (checked ${kept.at})`
+  } catch {
+    // never checked with these sources
+  }
   for (const dataset of [...datasets, hotDataset]) {
     if (loadMethod === 'direct' && !checked && currentStore(dataset, dataDir) === undefined) {
       // the direct loader must write what the service's import writes: checked on a 10k dataset
@@ -648,6 +656,7 @@ async function main(): Promise<void> {
       const comparison = await checkDirectLoader(probe, workDir, () => undefined)
       checked = true
       loaderCheck = comparison.difference === undefined ? `equal: ${Object.entries(comparison.rows).map(([table, n]) => `${table} ${n}`).join(', ')}` : `DIFFERENT: ${comparison.difference}`
+      writeFileSync(checkFile, `${JSON.stringify({ sourcesHash: storeSourcesHash(), result: loaderCheck, at: new Date().toISOString() }, null, 2)}\n`)
       if (comparison.difference !== undefined) {
         log(`the direct loader + rebuild differs from the import (${comparison.difference}): using policy-ledger import for every store`)
         loadMethod = 'import'
