@@ -1,8 +1,9 @@
 /**
  * What the append measurements write: new `StatementMade` claims about jurisdictions of the loaded
  * dataset, citing its sources that have no archived content (so no quote needs checking), each with a
- * fresh id (a repeated id would be an idempotent no-op, not a write). The raw baseline stores the same
- * JSON: the entry line the service would make for each of them.
+ * fresh id (a repeated id would be an idempotent no-op, not a write), dated 2024-05 unless told
+ * otherwise (the as-of measurement dates them in the past, inside the timelines it reads). The raw
+ * baselines store the same rows: bench/capture.ts records what the ledger writes for these claims.
  */
 import { randomUUID } from 'node:crypto'
 import { streamOf, type StatementMade } from '../events/index.js'
@@ -28,21 +29,26 @@ const VALUES = [
   ['information_sharing', 'restricted'],
 ] as const
 
+export interface ClaimOptions {
+  /** The claims' `on` dates (default 2024-05-01 … 2024-05-28, round-robin). */
+  on?: () => string
+}
+
 /** An event generator: round-robin over jurisdictions, sources and stances, new uuid every time. */
-export function claimMaker(target: AppendTarget): () => { id: string; type: 'StatementMade'; data: StatementMade } {
+export function claimMaker(target: AppendTarget, options: ClaimOptions = {}): () => { id: string; type: 'StatementMade'; data: StatementMade } {
   let n = 0
   return () => {
     n += 1
     const jurisdictionId = target.jurisdictions[n % target.jurisdictions.length]!
     const [dimension, value] = VALUES[n % VALUES.length]!
-    const day = String(1 + (n % 28)).padStart(2, '0')
+    const on = options.on?.() ?? `2024-05-${String(1 + (n % 28)).padStart(2, '0')}`
     return {
       id: randomUUID(),
       type: 'StatementMade',
       data: {
         jurisdictionId,
         actor: { id: 'bench-press-office', name: 'Benchmark Press Office', office: `Press Office of ${jurisdictionId}` },
-        on: `2024-05-${day}`,
+        on,
         summary: `The press office said that ${jurisdictionId} keeps ${dimension.replaceAll('_', ' ')} at ${value.replaceAll('_', ' ')} (benchmark write ${n}).`,
         sourceId: target.sources[n % target.sources.length]!,
         stances: [{ dimension, value }],
@@ -52,8 +58,8 @@ export function claimMaker(target: AppendTarget): () => { id: string; type: 'Sta
 }
 
 /** The JSON body of `POST /events` with `count` fresh events. */
-export function postBodyMaker(target: AppendTarget, count: number): () => string {
-  const make = claimMaker(target)
+export function postBodyMaker(target: AppendTarget, count: number, options: ClaimOptions = {}): () => string {
+  const make = claimMaker(target, options)
   return () => JSON.stringify({ events: Array.from({ length: count }, make) })
 }
 

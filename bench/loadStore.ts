@@ -3,16 +3,20 @@
  * key beside it, as the service keeps it). Two ways to build one, which must give the same store:
  *
  * - `import`: the service's own path, `policy-ledger import FILE` in a child process (every line parsed,
- *   checked against the schemas and the write model's rules, then written verbatim);
+ *   checked against the schemas and the write model's rules, then written verbatim, each batch folded
+ *   into the read models in the commit that stores it);
  * - `direct`: the same lines through the store module (`append`, `saveCheckpoint`) without the checks,
- *   with a checkpoint signed at the sizes the import signs them (0, every IMPORT_BATCH events, the end).
+ *   with a checkpoint signed at the sizes the import signs them (0, every IMPORT_BATCH events, the end),
+ *   then `policy-ledger rebuild` in a child process to fold the log into every read model.
  *
- * `sameStore` compares two stores row by row; the harness builds its smallest store both ways and falls
- * back to `import` everywhere if they ever differ.
+ * Either way the store is what the service finds after an import: events, checkpoints, the read models
+ * (rm_* tables, `read_models`) and the Merkle tree's nodes, so a start has nothing to fold. `sameStore`
+ * compares two stores table by table, row by row (the fold is deterministic); the harness builds its
+ * smallest store both ways and falls back to `import` everywhere if they ever differ.
  */
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, createReadStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import Database from 'better-sqlite3'
@@ -32,27 +36,40 @@ export const IMPORT_BATCH = 500
 
 export const repoRoot = new URL('..', import.meta.url).pathname
 
-/** The sources whose behaviour decides what a built store holds: a change to any of them rebuilds. */
+/**
+ * The sources whose behaviour decides what a built store holds (files, or folders taken whole): a change
+ * to any of them rebuilds. The read models' folds live in projections/ and src/readModels/, what they
+ * read in events/.
+ */
 const STORE_SOURCES = [
-  'src/stores/sqliteEventStore.ts',
-  'src/ledger/importEntries.ts',
+  'events',
+  'projections',
+  'src/stores',
+  'src/readModels',
+  'src/log',
+  'src/runner',
+  'src/writeModel',
+  'src/ledger',
+  'src/compose.ts',
   'src/cli/importFile.ts',
-  'src/runner/projectionRunner.ts',
-  'src/log/entry.ts',
-  'src/log/canonicalJson.ts',
-  'src/log/checkpoint.ts',
-  'src/log/merkle.ts',
-  'src/log/ledgerLog.ts',
+  'src/cli/rebuildCommand.ts',
 ]
 
 /** Bump when `loadDirect` changes what it writes. */
-const LOADER_VERSION = 1
+const LOADER_VERSION = 2
+
+function sourceFiles(path: string): string[] {
+  if (!existsSync(path)) return []
+  if (!statSync(path).isDirectory()) return [path]
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => sourceFiles(join(path, name)))
+}
 
 export function storeSourcesHash(): string {
   const hash = createHash('sha256').update(`loader ${LOADER_VERSION}`)
-  for (const file of STORE_SOURCES) {
-    const path = join(repoRoot, file)
-    hash.update(file).update(existsSync(path) ? readFileSync(path) : Buffer.alloc(0))
+  for (const source of STORE_SOURCES) {
+    for (const path of sourceFiles(join(repoRoot, source))) hash.update(path.slice(repoRoot.length)).update(readFileSync(path))
   }
   return hash.digest('hex').slice(0, 16)
 }
@@ -63,6 +80,9 @@ export interface StoreInfo {
   method: LoadMethod
   /** How long building it took (when it was built, not when it was reused). */
   seconds: number
+  /** Of which, for `direct`: writing events and checkpoints, then `policy-ledger rebuild`. */
+  loadSeconds?: number
+  rebuildSeconds?: number
   bytes: number
   datasetSha256: string
   sourcesHash: string
@@ -114,6 +134,45 @@ export async function loadWithImport(datasetPath: string, storePath: string, log
   child.stderr.setEncoding('utf8').on('data', relay)
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)))
   if (code !== 0) throw new Error(`policy-ledger import exited with ${code}:\n${output.slice(-4000)}`)
+}
+
+export interface RebuildRun {
+  /** Spawn to exit of the child, milliseconds. */
+  wallMs: number
+  /** What the command says it took (compose with every read model dropped and folded again). */
+  reportedSeconds: number | undefined
+  /** Its summary line. */
+  line: string
+}
+
+/**
+ * `policy-ledger rebuild` (every read model, as the command does without names) in a child process on
+ * `storePath`, timed from spawn to exit. `profileDir`: run it under `--cpu-prof`.
+ */
+export async function runRebuild(storePath: string, options: { profileDir?: string; log?: (line: string) => void } = {}): Promise<RebuildRun> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    LEDGER_STORE: `sqlite:${storePath}`,
+    LEDGER_SEED: 'false',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  }
+  delete env.NODE_OPTIONS
+  const args = [...(options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`]), '--import', 'tsx', 'src/cli/run.ts', 'rebuild']
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk
+    for (const line of chunk.split('\n')) if (line.trim() !== '') options.log?.(`  rebuild: ${line.trim()}`)
+  })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)))
+  const wallMs = performance.now() - started
+  if (code !== 0) throw new Error(`policy-ledger rebuild exited with ${code}:\n${output.slice(-4000)}`)
+  const line = output.split('\n').find((text) => text.startsWith('rebuilt ')) ?? output.trim().split('\n').at(-1) ?? ''
+  const reported = / in (\d+(?:\.\d+)?) s /.exec(line)
+  return { wallMs, reportedSeconds: reported === null ? undefined : Number(reported[1]), line }
 }
 
 /** The same lines through the store module: what the import writes, without re-checking every line. */
@@ -184,10 +243,18 @@ export async function ensureStore(dataset: DatasetInfo, dir: string, method: Loa
   const building = join(dir, `${dataset.name}.building.sqlite`)
   removeStore(building)
   removeStore(path)
-  log(`store ${dataset.name}: loading ${dataset.events} events with ${method === 'import' ? 'policy-ledger import' : 'the store module'} …`)
+  log(`store ${dataset.name}: loading ${dataset.events} events with ${method === 'import' ? 'policy-ledger import' : 'the store module, then policy-ledger rebuild'} …`)
   const started = performance.now()
-  if (method === 'import') await loadWithImport(dataset.path, building, log)
-  else await loadDirect(dataset.path, building, log)
+  let phases: Pick<StoreInfo, 'loadSeconds' | 'rebuildSeconds'> = {}
+  if (method === 'import') {
+    await loadWithImport(dataset.path, building, log)
+  } else {
+    await loadDirect(dataset.path, building, log)
+    const loaded = performance.now()
+    const rebuild = await runRebuild(building, { log })
+    log(`store ${dataset.name}: ${rebuild.line}`)
+    phases = { loadSeconds: (loaded - started) / 1000, rebuildSeconds: rebuild.wallMs / 1000 }
+  }
   const seconds = (performance.now() - started) / 1000
   for (const suffix of ['-wal', '-shm']) {
     if (existsSync(`${building}${suffix}`) && statSync(`${building}${suffix}`).size > 0) {
@@ -197,39 +264,79 @@ export async function ensureStore(dataset: DatasetInfo, dir: string, method: Loa
   renameSync(building, path)
   renameSync(signingKeyPath(building), signingKeyPath(path))
   for (const suffix of ['-wal', '-shm', '.lock']) rmSync(`${building}${suffix}`, { force: true })
-  const info: StoreInfo = { path, events: dataset.events, method, seconds, bytes: statSync(path).size, datasetSha256: dataset.sha256, sourcesHash }
+  const info: StoreInfo = { path, events: dataset.events, method, seconds, ...phases, bytes: statSync(path).size, datasetSha256: dataset.sha256, sourcesHash }
   writeFileSync(metaPath, `${JSON.stringify(info, null, 2)}\n`)
   log(`store ${dataset.name}: ${dataset.events} events in ${seconds.toFixed(1)} s (${Math.round(dataset.events / seconds)} events/s), ${(info.bytes / 1e6).toFixed(0)} MB`)
   return info
 }
 
-/** Row-by-row equality of two stores (schema, events, checkpoints): undefined when equal, else where. */
-export function sameStore(a: string, b: string): string | undefined {
+export interface StoreComparison {
+  /** undefined when equal, else the first difference. */
+  difference: string | undefined
+  /** Rows compared, by table. */
+  rows: Record<string, number>
+}
+
+/** A column value as text: blobs as hex, so two values compare by their bytes. */
+function cellText(value: unknown): string {
+  if (Buffer.isBuffer(value)) return `x'${value.toString('hex')}'`
+  return JSON.stringify(value)
+}
+
+/** How a table's rows are read in a fixed order: by rowid, or by the primary key of a WITHOUT ROWID one. */
+function orderedRows(db: Database.Database, table: string): string {
+  const quoted = `"${table.replaceAll('"', '""')}"`
+  const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test(
+    (db.prepare<[string], string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table) ?? ''),
+  )
+  if (!withoutRowid) return `SELECT rowid AS "(rowid)", * FROM ${quoted} ORDER BY rowid`
+  const key = (db.prepare(`PRAGMA table_info(${quoted})`).all() as Array<{ name: string; pk: number }>)
+    .filter((column) => column.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((column) => `"${column.name}"`)
+  return `SELECT * FROM ${quoted} ORDER BY ${key.join(', ')}`
+}
+
+/**
+ * Equality of two stores: the schema (every table, index and trigger), the file layout version, and
+ * every table row by row, column by column: events, checkpoints, `read_models`, every rm_* table,
+ * `merkle_nodes`, whatever else is there.
+ */
+export function sameStore(a: string, b: string): StoreComparison {
   const left = new Database(a, { readonly: true })
   const right = new Database(b, { readonly: true })
+  const rows: Record<string, number> = {}
   try {
-    const queries = [
-      "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
-      'SELECT position, id, stream, revision, entry, hex(leaf_hash) AS leaf_hash FROM events ORDER BY position',
-      'SELECT tree_size, hex(root_hash) AS root_hash, note FROM checkpoints ORDER BY tree_size',
-    ]
-    for (const query of queries) {
-      const x = left.prepare(query).iterate() as IterableIterator<Record<string, unknown>>
-      const y = right.prepare(query).iterate() as IterableIterator<Record<string, unknown>>
-      for (let row = 0; ; row += 1) {
+    const versions = [left, right].map((db) => Number(db.pragma('user_version', { simple: true })))
+    if (versions[0] !== versions[1]) return { difference: `user_version ${versions[0]} vs ${versions[1]}`, rows }
+    const schema = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    const schemas = [left, right].map((db) => db.prepare(schema).all() as Array<{ type: string; name: string; sql: string | null }>)
+    const l = JSON.stringify(schemas[0])
+    const r = JSON.stringify(schemas[1])
+    if (l !== r) {
+      const index = schemas[0]!.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(schemas[1]![i]))
+      return { difference: `schema: ${JSON.stringify(schemas[0]![index] ?? null).slice(0, 300)} vs ${JSON.stringify(schemas[1]![index] ?? null).slice(0, 300)}`, rows }
+    }
+    const tables = schemas[0]!.filter((row) => row.type === 'table').map((row) => row.name)
+    for (const table of tables) {
+      const x = left.prepare(orderedRows(left, table)).raw().iterate() as IterableIterator<unknown[]>
+      const y = right.prepare(orderedRows(right, table)).raw().iterate() as IterableIterator<unknown[]>
+      let row = 0
+      for (; ; row += 1) {
         const p = x.next()
         const q = y.next()
         if (p.done === true && q.done === true) break
-        const l = JSON.stringify(p.value ?? null)
-        const r = JSON.stringify(q.value ?? null)
-        if (l !== r) {
+        const lt = p.done === true ? '(no row)' : p.value.map(cellText).join(', ')
+        const rt = q.done === true ? '(no row)' : q.value.map(cellText).join(', ')
+        if (lt !== rt) {
           x.return?.()
           y.return?.()
-          return `${query.split(' FROM ')[1]!.split(' ')[0]} row ${row}: ${l.slice(0, 200)} vs ${r.slice(0, 200)}`
+          return { difference: `${table} row ${row}: ${lt.slice(0, 300)} vs ${rt.slice(0, 300)}`, rows }
         }
       }
+      rows[table] = row
     }
-    return undefined
+    return { difference: undefined, rows }
   } finally {
     left.close()
     right.close()
@@ -238,9 +345,9 @@ export function sameStore(a: string, b: string): string | undefined {
 
 /**
  * Builds `dataset` both ways (the direct store signing with the import's key, since Ed25519 signatures
- * are deterministic) and compares them: undefined when the direct loader writes what the import writes.
+ * are deterministic; then rebuilt by `policy-ledger rebuild`) and compares them table by table.
  */
-export async function checkDirectLoader(dataset: DatasetInfo, dir: string, log: (line: string) => void): Promise<string | undefined> {
+export async function checkDirectLoader(dataset: DatasetInfo, dir: string, log: (line: string) => void): Promise<StoreComparison> {
   const viaImport = join(dir, `${dataset.name}.check-import.sqlite`)
   const viaStore = join(dir, `${dataset.name}.check-direct.sqlite`)
   removeStore(viaImport)
@@ -249,6 +356,7 @@ export async function checkDirectLoader(dataset: DatasetInfo, dir: string, log: 
     await loadWithImport(dataset.path, viaImport, log)
     copyFileSync(signingKeyPath(viaImport), signingKeyPath(viaStore))
     await loadDirect(dataset.path, viaStore, log)
+    await runRebuild(viaStore, { log })
     return sameStore(viaImport, viaStore)
   } finally {
     removeStore(viaImport)

@@ -1,6 +1,7 @@
 /**
- * The baselines measured with better-sqlite3 alone, on the same store file and the same rows: what the
- * disk and SQLite allow before any of the ledger's own work.
+ * Baselines measured with better-sqlite3 alone, on the same store file: what the disk and SQLite allow
+ * before any of the ledger's own work. One-row commits (the fsync rate) and the raw read + parse of the
+ * log; the raw baseline of the ledger's appends replays its captured statements (bench/capture.ts).
  */
 import Database from 'better-sqlite3'
 import { existsSync, rmSync, statSync } from 'node:fs'
@@ -17,8 +18,9 @@ export interface RawAppendResult {
 }
 
 /**
- * Inserts rows into the store's `events` table, `eventsPerTransaction` per transaction, for about
- * `seconds`, with the service's durability (WAL, synchronous=FULL: every commit is fsynced).
+ * Inserts rows into the store's `events` table only (random UUID ids), `eventsPerTransaction` per
+ * transaction, for about `seconds`, with the service's durability (WAL, synchronous=FULL: every commit
+ * is fsynced). With one a transaction: how many durable commits a second this disk allows.
  */
 export function rawAppend(storePath: string, nextRow: () => RawRow, eventsPerTransaction: number, seconds: number): RawAppendResult {
   const db = new Database(storePath)
@@ -64,6 +66,14 @@ export function rawAppend(storePath: string, nextRow: () => RawRow, eventsPerTra
   } finally {
     db.close()
   }
+}
+
+/** Several runs of the same raw baseline as one result: counts and time inside transactions added. */
+export function combineRawAppends(parts: readonly RawAppendResult[]): RawAppendResult {
+  const events = parts.reduce((sum, part) => sum + part.events, 0)
+  const transactions = parts.reduce((sum, part) => sum + part.transactions, 0)
+  const seconds = parts.reduce((sum, part) => sum + part.seconds, 0)
+  return { eventsPerTransaction: parts[0]!.eventsPerTransaction, events, transactions, seconds, eventsPerSecond: events / seconds, transactionsPerSecond: transactions / seconds }
 }
 
 export interface RawReplayResult {

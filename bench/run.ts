@@ -1,19 +1,31 @@
 /**
  * `npm run bench`: the ledger measured against the limits of this machine, each measurement beside a
- * baseline taken in the same run, printed as a markdown table with the issue's targets and written to
- * bench/results.json.
+ * baseline taken in the same run, printed as a markdown table with issue 10's targets and written to
+ * bench/results.json. The figures and their baselines:
  *
- *   npm run bench                          sizes 10k, 100k and 1M (about 7 minutes on 2 cores once the
- *                                          datasets and stores exist, about 11 on a fresh clone)
+ * - reads (three endpoints, 32 connections) against a bare fastify app sending the same bytes;
+ * - batched appends (500 events a request, 4 connections) against raw better-sqlite3 writing the same
+ *   rows: the statements the ledger's write path runs, captured in process (bench/capture.ts) and
+ *   replayed one transaction per request on a copy of the same store, same durability;
+ * - single-event writes (64 connections) against raw one-row commits a second (and the captured rows of
+ *   one request a commit);
+ * - `policy-ledger rebuild` of every read model against raw read + JSON.parse of the same rows;
+ * - cold start (spawn to ready) and resident memory against the same service on an empty store;
+ * - as-of cost at a jurisdiction with 100 000 claims against one with 10, including the first read after
+ *   a claim dated in the past; the Merkle log's costs in node hashes.
+ *
+ *   npm run bench                          sizes 10k, 100k and 1M
  *   npm run bench -- --sizes 10k,100k      chosen sizes
  *   npm run bench -- --quick               10k only, 2 s per load run, a smaller hot jurisdiction
  *                                          (results in bench/data/results-quick.json)
- *   npm run bench -- --profile             also profile the server child (node --cpu-prof) per phase
+ *   npm run bench -- --profile             also profile the server child (node --cpu-prof) per phase,
+ *                                          and the rebuild command's child
  *
- * Datasets (bench/data/<size>.ndjson) and the stores built from them (bench/data/<size>.sqlite) are
- * reused while their generator and store sources are unchanged; --fresh rebuilds them.
+ * Datasets (bench/data/<size>.ndjson) and the stores built from them (bench/data/<size>.sqlite, with
+ * their read models) are reused while their generator and store sources are unchanged; --fresh rebuilds
+ * them. Only same-run ratios mean anything: the machine may be shared.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
@@ -22,14 +34,15 @@ import Database from 'better-sqlite3'
 import { taxonomy } from '../events/index.js'
 import { appendTarget, postBodyMaker, rawRowMaker } from './appends.js'
 import { inProcessAsOf } from './asOfCost.js'
+import { captureWrites, combineReplays, replayWrites, type CaptureResult, type ReplayResult } from './capture.js'
 import { DEFAULT_SEED, ensureDataset, hotColdSpec, ledgerSpec, parseSize, Random, sizeName, type DatasetInfo } from './dataset.js'
 import { combineLoads, cyclingGets, freshPosts, loadGenerator, runLoad, type LoadResult } from './load.js'
-import { checkDirectLoader, copyStore, currentStore, ensureStore, removeStore, repoRoot, type LoadMethod, type StoreInfo } from './loadStore.js'
+import { checkDirectLoader, copyStore, currentStore, ensureStore, removeStore, repoRoot, runRebuild, sameStore, storeSourcesHash, type LoadMethod, type RebuildRun, type StoreInfo } from './loadStore.js'
 import { merkleCost } from './merkleCost.js'
 import { BENCH_TOKEN, startBare, startLedger, type Child, type MemoryUsage } from './processes.js'
 import { formatProfile, summariseProfile } from './profileSummary.js'
-import { rawAppend, rawReplay } from './raw.js'
-import { markdownTable, rowsOf, TARGETS, type AppendResult, type AsOfResult, type ProfilePhase, type ReadResult, type Results, type SizeResult } from './report.js'
+import { combineRawAppends, rawAppend, rawReplay, type RawAppendResult, type RawReplayResult } from './raw.js'
+import { markdownTable, memoryGrowth, rowsOf, TARGETS, type AsOfResult, type CaptureSummary, type ProfilePhase, type ReadResult, type RebuildResult, type Results, type SizeResult } from './report.js'
 
 const benchDir = join(repoRoot, 'bench')
 const dataDir = join(benchDir, 'data')
@@ -78,8 +91,9 @@ if (flags.help) {
   --batch-connections N     connections for the batched appends (default 4)
   --profile                 profile the server child with --cpu-prof, per phase (at --profile-size)
   --profile-size SIZE       which size to profile (default: 100k if measured, else the largest)
-  --load-with direct|import build stores through the store module (checked against the import) or with
-                            policy-ledger import (default direct)
+  --load-with direct|import build stores through the store module, then policy-ledger rebuild (checked
+                            against the import, every table row by row), or with policy-ledger import
+                            (default direct)
   --fresh                   regenerate datasets and rebuild stores
   --seed N                  dataset seed (default ${DEFAULT_SEED})
   --output FILE             results file (default bench/results.json; --quick: bench/data/results-quick.json)
@@ -107,6 +121,17 @@ const BATCH_EVENTS = 500
 const AFTER_WRITE_ROUNDS = 20
 /** The dataset the direct loader is checked on against policy-ledger import. */
 const CHECK_EVENTS = 10_000
+/**
+ * Requests the in-process capture of the write path sends (bench/capture.ts): the raw baselines replay
+ * exactly these, so their count sets how long a replay runs (about a second or more on this machine).
+ */
+const BATCH_CAPTURE_REQUESTS = Math.max(8, Math.round(8 * seconds))
+const SINGLE_CAPTURE_REQUESTS = Math.max(200, Math.round(200 * seconds))
+/** The append measurements alternate this many HTTP runs of seconds / APPEND_ROUNDS with raw ones. */
+const APPEND_ROUNDS = 2
+/** A short command is within the noise of starting node: the best of this many runs is taken. */
+const SHORT_RUN_REPEATS = 3
+const SHORT_RUN_MS = 10_000
 
 // ---------------------------------------------------------------------------------------------------
 // machine
@@ -228,60 +253,158 @@ async function measure(url: string, requests: ReturnType<typeof cyclingGets>, co
 // ---------------------------------------------------------------------------------------------------
 // phases
 
-interface EmptyBaseline {
-  readyMs: number
-  memory: MemoryUsage
+type Profiling = { phases: Array<{ phase: string; fromUs: number; toUs: number }>; rebuildProfiles: string[] }
+
+const summaryOf = (capture: CaptureResult): CaptureSummary => {
+  const { transactions: _transactions, ...summary } = capture
+  return summary
 }
 
-/** The service on an empty store: its start-up time and memory, subtracted from the loaded ones. */
-async function emptyBaseline(): Promise<EmptyBaseline> {
-  const readies: number[] = []
-  const memories: MemoryUsage[] = []
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const path = join(workDir, 'empty.sqlite')
-    removeStore(path)
-    const { child, readyMs } = await startLedger(path)
-    readies.push(readyMs)
-    memories.push(await child.memory())
-    await child.stop()
-    removeStore(path)
+const median = <T>(values: readonly T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!
+
+/**
+ * What the raw append baselines replay (bench/capture.ts): the ledger composed in this process on a
+ * scratch copy of the store sends batched, then single-event requests, and the write statements they
+ * run are recorded. They are replayed, in the same transactions and order, on a second copy; one-row
+ * commits go to a third. Made before the HTTP appends, so that raw runs can alternate with them.
+ */
+async function prepareRawAppends(dataset: DatasetInfo, store: StoreInfo) {
+  const target = appendTarget(dataset)
+  const paths = {
+    capture: join(workDir, `${dataset.name}.capture.sqlite`),
+    replay: join(workDir, `${dataset.name}.replay.sqlite`),
+    oneRow: join(workDir, `${dataset.name}.one-row.sqlite`),
   }
-  const readyMs = Math.min(...readies)
-  const memory = memories.sort((a, b) => a.rss - b.rss)[1]!
-  log(`empty store: ready in ${readyMs.toFixed(0)} ms (best of ${readies.map((r) => r.toFixed(0)).join(', ')}), RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB after GC (median of ${memories.map((m) => (m.rss / 2 ** 20).toFixed(0)).join(', ')})`)
-  return { readyMs, memory }
+  for (const path of Object.values(paths)) copyStore(store.path, path)
+  log(`${dataset.name}: capturing the write path in process: ${BATCH_CAPTURE_REQUESTS} requests of ${BATCH_EVENTS} events, then ${SINGLE_CAPTURE_REQUESTS} of 1 …`)
+  const batched = await captureWrites(paths.capture, target, BATCH_EVENTS, BATCH_CAPTURE_REQUESTS)
+  const single = await captureWrites(paths.capture, target, 1, SINGLE_CAPTURE_REQUESTS)
+  for (const capture of [batched, single]) {
+    log(`${dataset.name}: captured ${capture.transactions.length} transactions of ${capture.eventsPerRequest} events, ${capture.writesPerEvent.toFixed(2)} writes an event (${Object.keys(capture.statements).length} statements${capture.outsideTransactions > 0 ? `, ${capture.outsideTransactions} outside a transaction` : ''}); in process ${Math.round(capture.inProcess.eventsPerSecond)} events/s`)
+  }
+  return { target, paths, batched, single, remove: () => Object.values(paths).forEach(removeStore) }
 }
 
-async function measureSize(dataset: DatasetInfo, store: StoreInfo, empty: EmptyBaseline, profiling?: { phases: Array<{ phase: string; fromUs: number; toUs: number }> }): Promise<SizeResult> {
+/** The commits a store has taken: each keeps exactly one checkpoint (read beside the running service). */
+function commitCount(storePath: string): number {
+  const db = new Database(storePath, { readonly: true })
+  try {
+    return db.prepare<[], number>('SELECT COUNT(*) FROM checkpoints').pluck().get()!
+  } finally {
+    db.close()
+  }
+}
+
+/** Round `round` of `rounds` of a capture's transactions. */
+function sliceOf(capture: CaptureResult, round: number, rounds: number): { from: number; to: number } {
+  const size = capture.transactions.length
+  return { from: Math.floor((size * round) / rounds), to: Math.floor((size * (round + 1)) / rounds) }
+}
+
+/**
+ * `policy-ledger rebuild` of every read model on a copy of the store, alternating with the same command
+ * on an empty store and with raw read + parse of the rows (the best of each when runs are short).
+ */
+async function measureRebuild(dataset: DatasetInfo, store: StoreInfo, profiling?: Profiling): Promise<RebuildResult> {
+  const path = join(workDir, `${dataset.name}.rebuild.sqlite`)
+  const emptyPath = join(workDir, 'empty-rebuild.sqlite')
+  const runs: RebuildRun[] = []
+  const empties: number[] = []
+  const raws: RawReplayResult[] = []
+  try {
+    while (runs.length === 0 || (profiling === undefined && runs.length < SHORT_RUN_REPEATS && Math.max(...runs.map((r) => r.wallMs)) < SHORT_RUN_MS)) {
+      removeStore(emptyPath)
+      empties.push((await runRebuild(emptyPath)).wallMs)
+      removeStore(emptyPath)
+      copyStore(store.path, path)
+      const before = profiling === undefined ? undefined : new Set(readdirSync(profileDir))
+      log(`${dataset.name}: policy-ledger rebuild (every read model) on a copy …`)
+      const run = await runRebuild(path, profiling === undefined ? {} : { profileDir })
+      if (before !== undefined) profiling!.rebuildProfiles.push(...readdirSync(profileDir).filter((name) => !before.has(name) && name.endsWith('.cpuprofile')).map((name) => join(profileDir, name)))
+      runs.push(run)
+      removeStore(path)
+      raws.push(rawReplay(store.path))
+      log(`${dataset.name}: ${run.line} (spawn to exit ${(run.wallMs / 1000).toFixed(2)} s; the empty store's ${(empties.at(-1)! / 1000).toFixed(2)} s; raw read + parse ${raws.at(-1)!.seconds.toFixed(2)} s)`)
+    }
+  } finally {
+    removeStore(path)
+    removeStore(emptyPath)
+  }
+  const best = runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a))
+  const emptyWallMs = Math.min(...empties)
+  const raw = raws.reduce((a, b) => (b.seconds < a.seconds ? b : a))
+  const seconds = Math.max(0.001, (best.wallMs - emptyWallMs) / 1000)
+  const eventsPerSecond = dataset.events / seconds
+  log(`${dataset.name}: rebuild ${seconds.toFixed(2)} s over the empty store's = ${Math.round(eventsPerSecond)} events/s; raw read + parse of the rows: ${Math.round(raw.eventsPerSecond)} events/s (${raw.seconds.toFixed(2)} s): ${((100 * eventsPerSecond) / raw.eventsPerSecond).toFixed(1)}%`)
+  return {
+    wallMs: best.wallMs,
+    wallMsEach: runs.map((r) => r.wallMs),
+    emptyWallMs,
+    emptyWallMsEach: empties,
+    seconds,
+    reportedSeconds: best.reportedSeconds,
+    eventsPerSecond,
+    raw,
+    ratio: eventsPerSecond / raw.eventsPerSecond,
+  }
+}
+
+/**
+ * The service on an empty store and on the loaded one, started alternately (the best ready time of
+ * each, the median memory after GC of each); the loaded one is left running.
+ */
+async function coldStarts(dataset: DatasetInfo, work: string, profiling?: Profiling) {
+  const emptyPath = join(workDir, 'empty.sqlite')
+  const empty: Array<{ readyMs: number; memory: MemoryUsage }> = []
+  const loaded: Array<{ readyMs: number; memory: MemoryUsage }> = []
+  const mark = () => Number(process.hrtime.bigint() / 1000n)
+  let running: Child | undefined
+  while (loaded.length === 0 || (profiling === undefined && loaded.length < SHORT_RUN_REPEATS && Math.max(...loaded.map((l) => l.readyMs)) < SHORT_RUN_MS)) {
+    await running?.stop()
+    removeStore(emptyPath)
+    const e = await startLedger(emptyPath)
+    empty.push({ readyMs: e.readyMs, memory: await e.child.memory() })
+    await e.child.stop()
+    removeStore(emptyPath)
+    const spawnAt = mark()
+    const l = await startLedger(work, profiling === undefined ? {} : { profileDir })
+    profiling?.phases.push({ phase: 'cold start', fromUs: spawnAt, toUs: mark() })
+    loaded.push({ readyMs: l.readyMs, memory: await l.child.memory() })
+    running = l.child
+  }
+  const ms = (runs: typeof empty) => runs.map((r) => r.readyMs.toFixed(0)).join(', ')
+  const mib = (runs: typeof empty) => runs.map((r) => (r.memory.rss / 2 ** 20).toFixed(0)).join(', ')
+  const result = {
+    child: running!,
+    readyMs: Math.min(...loaded.map((l) => l.readyMs)),
+    readyMsEach: loaded.map((l) => l.readyMs),
+    emptyReadyMs: Math.min(...empty.map((e) => e.readyMs)),
+    emptyReadyMsEach: empty.map((e) => e.readyMs),
+    memory: median(loaded, (l) => l.memory.rss).memory,
+    emptyMemory: median(empty, (e) => e.memory.rss).memory,
+  }
+  log(`${dataset.name}: ready in ${result.readyMs.toFixed(0)} ms (best of ${ms(loaded)}); the empty store ${result.emptyReadyMs.toFixed(0)} ms (best of ${ms(empty)}): ${(result.readyMs / result.emptyReadyMs).toFixed(2)}x`)
+  log(`${dataset.name}: RSS after GC ${(result.memory.rss / 2 ** 20).toFixed(0)} MiB (median of ${mib(loaded)}), heap ${(result.memory.heapUsed / 2 ** 20).toFixed(0)} MiB; the empty store ${(result.emptyMemory.rss / 2 ** 20).toFixed(0)} MiB (median of ${mib(empty)}), heap ${(result.emptyMemory.heapUsed / 2 ** 20).toFixed(0)} MiB: ${Math.round((result.memory.rss - result.emptyMemory.rss) / dataset.events)} B/event`)
+  return result
+}
+
+async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { profiling?: Profiling; checkReplay?: boolean } = {}): Promise<SizeResult> {
+  const { profiling } = options
   const work = join(workDir, `${dataset.name}.sqlite`)
-  log(`${dataset.name}: copying the store (${(store.bytes / 1e6).toFixed(0)} MB) and starting the service …`)
+  log(`${dataset.name}: copying the store (${(store.bytes / 1e6).toFixed(0)} MB); starting the service on it and on an empty store, alternately …`)
   copyStore(store.path, work)
   const mark = () => Number(process.hrtime.bigint() / 1000n)
-  const spawnAt = mark()
-  let started = await startLedger(work, profiling === undefined ? {} : { profileDir })
-  profiling?.phases.push({ phase: 'cold start (replay)', fromUs: spawnAt, toUs: mark() })
-  // a short replay is within the noise of starting node: take the best of three starts
-  const readies = [started.readyMs]
-  while (profiling === undefined && readies.length < 3 && Math.max(...readies) < 10_000) {
-    await started.child.stop()
-    started = await startLedger(work)
-    readies.push(started.readyMs)
-  }
-  const { child } = started
-  const readyMs = Math.min(...readies)
-  const replaySeconds = Math.max(0.001, (readyMs - empty.readyMs) / 1000)
-  log(`${dataset.name}: ready in ${(readyMs / 1000).toFixed(2)} s${readies.length > 1 ? ` (best of ${readies.map((r) => (r / 1000).toFixed(2)).join(', ')})` : ''}: replay ${replaySeconds.toFixed(2)} s = ${Math.round(dataset.events / replaySeconds)} events/s`)
-  const loaded = await child.memory()
-  const rssBytesPerEvent = (loaded.rss - empty.memory.rss) / dataset.events
-  log(`${dataset.name}: RSS ${(loaded.rss / 2 ** 20).toFixed(0)} MiB after GC (${Math.round(rssBytesPerEvent)} B/event), heap ${(loaded.heapUsed / 2 ** 20).toFixed(0)} MiB`)
-
+  const starts = await coldStarts(dataset, work, profiling)
+  const { child } = starts
+  const loaded = starts.memory
+  const empty = starts.emptyMemory
   const result: SizeResult = {
     name: dataset.name,
     events: dataset.events,
     datasetBytes: dataset.bytes,
     storeBytes: store.bytes,
-    coldStart: { readyMs, readyMsEach: readies, emptyReadyMs: empty.readyMs, replaySeconds, eventsPerSecond: dataset.events / replaySeconds, raw: { events: 0, seconds: 0, eventsPerSecond: 0 }, ratio: 0 },
-    memory: { loaded, empty: empty.memory, rssBytesPerEvent, heapBytesPerEvent: (loaded.heapUsed - empty.memory.heapUsed) / dataset.events },
+    coldStart: { readyMs: starts.readyMs, readyMsEach: starts.readyMsEach, emptyReadyMs: starts.emptyReadyMs, emptyReadyMsEach: starts.emptyReadyMsEach, ratio: starts.readyMs / starts.emptyReadyMs },
+    memory: { loaded, empty, rssBytesPerEvent: (loaded.rss - empty.rss) / dataset.events, heapBytesPerEvent: (loaded.heapUsed - empty.heapUsed) / dataset.events },
     reads: [],
   }
   const alive = (what: string): boolean => {
@@ -291,6 +414,7 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, empty: EmptyB
     return false
   }
 
+  let raw: Awaited<ReturnType<typeof prepareRawAppends>> | undefined
   try {
     // reads, each against the bare app answering the same bytes
     const sets = readPaths(dataset)
@@ -345,53 +469,102 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, empty: EmptyB
       await bare.stop(10_000)
       rmSync(bodiesFile, { force: true })
     }
+    result.memory.afterReads = await child.memory()
+    log(`${dataset.name}: after the reads: RSS ${(result.memory.afterReads.rss / 2 ** 20).toFixed(0)} MiB, heap ${(result.memory.afterReads.heapUsed / 2 ** 20).toFixed(0)} MiB after GC`)
 
-    // appends: batched and single-event, every request with fresh ids
-    const target = appendTarget(dataset)
+    // appends: batched and single-event over HTTP, every request with fresh ids, each round followed by
+    // a round of its raw baseline (the service idle meanwhile), so drift in the disk falls on both alike
+    raw = await prepareRawAppends(dataset, store)
+    await settle(child, sets.current.paths[0]!)
     const headers = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' }
-    const appendLoad = async (eventsPerRequest: number, connections: number): Promise<LoadResult> => {
+    const roundSeconds = seconds / APPEND_ROUNDS
+    const appendRound = async (eventsPerRequest: number, connections: number): Promise<LoadResult> => {
       const from = mark()
-      const load = await measure(child.baseUrl, freshPosts(postBodyMaker(target, eventsPerRequest)), connections, child, { method: 'POST', headers })
+      const load = await runLoad({ url: child.baseUrl, connections, seconds: roundSeconds, requests: freshPosts(postBodyMaker(raw!.target, eventsPerRequest)), method: 'POST', headers, serverCpuSeconds: () => child.cpuSeconds() })
       profiling?.phases.push({ phase: `POST /events x${eventsPerRequest} (${connections} conn)`, fromUs: from, toUs: mark() })
       return load
     }
-    const batchedLoad = await appendLoad(BATCH_EVENTS, batchConnections)
-    if (!alive('batched appends')) return result
-    const batchedRate = (batchedLoad.statusCodes['201'] ?? 0) * BATCH_EVENTS / batchedLoad.seconds
-    log(`${dataset.name}: batched appends: ${Math.round(batchedRate)} events/s (${describeLoad(batchedLoad)})`)
-    const singleLoad = await appendLoad(1, SINGLE_CONNECTIONS)
-    if (!alive('single-event appends')) return result
-    const singleRate = (singleLoad.statusCodes['201'] ?? 0) / singleLoad.seconds
-    log(`${dataset.name}: single-event appends: ${Math.round(singleRate)} writes/s (${describeLoad(singleLoad)})`)
+    const batchedRounds: LoadResult[] = []
+    const replayedBatches: ReplayResult[] = []
+    // every commit keeps one checkpoint: their count says how many requests a group commit took
+    const commitsAtStart = commitCount(work)
+    for (let round = 0; round < APPEND_ROUNDS; round += 1) {
+      await pause()
+      batchedRounds.push(await appendRound(BATCH_EVENTS, batchConnections))
+      if (!alive('batched appends')) return result
+      await pause()
+      replayedBatches.push(replayWrites(raw.paths.replay, raw.batched, sliceOf(raw.batched, round, APPEND_ROUNDS)))
+    }
+    const batchedLoad = combineLoads(batchedRounds)
+    const rawBatched = combineReplays(replayedBatches)
+    const commitsAfterBatched = commitCount(work)
+    const batchedRequests = (batchedLoad.statusCodes['201'] ?? 0) / batchedLoad.seconds
+    const batchedCommits = commitsAfterBatched - commitsAtStart
+    log(`${dataset.name}: batched appends: ${Math.round(batchedRequests * BATCH_EVENTS)} events/s (${describeLoad(batchedLoad)}, ${((batchedLoad.statusCodes['201'] ?? 0) / Math.max(1, batchedCommits)).toFixed(1)} requests a commit) | raw better-sqlite3, the captured rows, ${BATCH_EVENTS} events a transaction: ${Math.round(rawBatched.eventsPerSecond)} events/s (${rawBatched.seconds.toFixed(2)} s) | ${((100 * batchedRequests * BATCH_EVENTS) / rawBatched.eventsPerSecond).toFixed(0)}%`)
+    const singleRounds: LoadResult[] = []
+    const oneRowRounds: RawAppendResult[] = []
+    const replayedSingles: ReplayResult[] = []
+    const oneRowMaker = rawRowMaker(raw.target)
+    for (let round = 0; round < APPEND_ROUNDS; round += 1) {
+      await pause()
+      singleRounds.push(await appendRound(1, SINGLE_CONNECTIONS))
+      if (!alive('single-event appends')) return result
+      await pause()
+      oneRowRounds.push(rawAppend(raw.paths.oneRow, oneRowMaker, 1, roundSeconds))
+      replayedSingles.push(replayWrites(raw.paths.replay, raw.single, sliceOf(raw.single, round, APPEND_ROUNDS)))
+    }
+    const singleLoad = combineLoads(singleRounds)
+    const commitsAfterSingle = commitCount(work)
+    const rawOneRow = combineRawAppends(oneRowRounds)
+    const rawSingle = combineReplays(replayedSingles)
+    const singleRequests = (singleLoad.statusCodes['201'] ?? 0) / singleLoad.seconds
+    const singleCommits = commitsAfterSingle - commitsAfterBatched
+    log(`${dataset.name}: single-event appends: ${Math.round(singleRequests)} writes/s (${describeLoad(singleLoad)}, ${((singleLoad.statusCodes['201'] ?? 0) / Math.max(1, singleCommits)).toFixed(1)} requests a commit) | raw one events row a commit: ${Math.round(rawOneRow.transactionsPerSecond)} commits/s; the captured rows of one request a commit: ${Math.round(rawSingle.transactionsPerSecond)} commits/s | ${(singleRequests / rawOneRow.transactionsPerSecond).toFixed(2)}x`)
+    result.appends = {
+      batched: {
+        eventsPerRequest: BATCH_EVENTS,
+        http: batchedLoad,
+        eventsPerSecond: batchedRequests * BATCH_EVENTS,
+        requestsPerSecond: batchedRequests,
+        commits: batchedCommits,
+        raw: rawBatched,
+        capture: summaryOf(raw.batched),
+        ratio: (batchedRequests * BATCH_EVENTS) / rawBatched.eventsPerSecond,
+      },
+      single: {
+        eventsPerRequest: 1,
+        http: singleLoad,
+        eventsPerSecond: singleRequests,
+        requestsPerSecond: singleRequests,
+        commits: singleCommits,
+        raw: rawSingle,
+        capture: summaryOf(raw.single),
+        rawOneRow,
+        ratio: singleRequests / rawOneRow.transactionsPerSecond,
+        ratioToReplay: singleRequests / rawSingle.transactionsPerSecond,
+      },
+    }
 
     const exit = await child.stop()
     if (exit.code !== 0) {
       result.crash = crashReport(child, store.path, 'shutdown')
       log(`${dataset.name}: ${result.crash}`)
     }
-
-    // the raw baselines, on the same file the service wrote to, the service stopped
-    const rawBatched = rawAppend(work, rawRowMaker(target), BATCH_EVENTS, seconds)
-    log(`${dataset.name}: raw better-sqlite3, ${BATCH_EVENTS} a transaction: ${Math.round(rawBatched.eventsPerSecond)} events/s`)
-    const rawSingle = rawAppend(work, rawRowMaker(target), 1, seconds)
-    log(`${dataset.name}: raw better-sqlite3, 1 a transaction: ${Math.round(rawSingle.eventsPerSecond)} events/s`)
-    const append = (http: LoadResult, eventsPerRequest: number, eventsPerSecond: number, raw: typeof rawBatched): AppendResult => ({
-      eventsPerRequest,
-      http,
-      eventsPerSecond,
-      raw,
-      ratio: eventsPerSecond / raw.eventsPerSecond,
-    })
-    result.appends = { batched: append(batchedLoad, BATCH_EVENTS, batchedRate, rawBatched), single: append(singleLoad, 1, singleRate, rawSingle) }
+    if (options.checkReplay === true) {
+      const comparison = sameStore(raw.paths.capture, raw.paths.replay)
+      result.replayCheck =
+        comparison.difference === undefined
+          ? `equal: ${Object.values(comparison.rows).reduce((sum, n) => sum + n, 0)} rows in ${Object.keys(comparison.rows).length} tables`
+          : `DIFFERENT: ${comparison.difference}`
+      log(`${dataset.name}: the store the captured statements were replayed on against the one they were captured on: ${result.replayCheck}`)
+    }
   } finally {
     await child.stop()
+    raw?.remove()
+    removeStore(work)
   }
 
-  const raw = rawReplay(store.path)
-  result.coldStart.raw = raw
-  result.coldStart.ratio = result.coldStart.eventsPerSecond / raw.eventsPerSecond
-  log(`${dataset.name}: raw read + parse of the rows: ${Math.round(raw.eventsPerSecond)} events/s (${raw.seconds.toFixed(2)} s)`)
-  removeStore(work)
+  result.rebuild = await measureRebuild(dataset, store, profiling)
   return result
 }
 
@@ -415,9 +588,12 @@ async function measureAsOf(dataset: DatasetInfo, store: StoreInfo): Promise<AsOf
     log(`as-of: ${hot.claims} claims: ${describeLoad(hotLoad)}, mean ${hotLoad.latency.mean.toFixed(3)} ms`)
     if (child.exit !== undefined) throw new Error(crashReport(child, store.path, 'as-of reads'))
     http = { hot: hotLoad, cold: coldLoad, ratio: hotLoad.latency.mean / coldLoad.latency.mean }
-    // a read right after a write to the same jurisdiction: whatever the write invalidated is rebuilt
+    // a read right after a write to the same jurisdiction of a claim dated in the past (a random day
+    // inside the timelines the dataset wrote, 1979 to 2025): whatever the write invalidated is rebuilt
+    const past = dates(AFTER_WRITE_ROUNDS * 2, 1979)
+    let nextPast = 0
     const afterWrite = async (id: string): Promise<number[]> => {
-      const body = postBodyMaker({ jurisdictions: [id], sources: dataset.plainSources }, 1)
+      const body = postBodyMaker({ jurisdictions: [id], sources: dataset.plainSources }, 1, { on: () => past[nextPast++ % past.length]! })
       const latencies: number[] = []
       for (let i = 0; i < AFTER_WRITE_ROUNDS; i += 1) {
         const write = await fetch(`${child.baseUrl}/events`, { method: 'POST', headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' }, body: body() })
@@ -435,7 +611,7 @@ async function measureAsOf(dataset: DatasetInfo, store: StoreInfo): Promise<AsOf
     const hotAfter = await afterWrite(hot.id)
     const median = (values: number[]) => values[Math.floor(values.length / 2)]!
     afterWriteResult = { rounds: AFTER_WRITE_ROUNDS, hotMedianMs: median(hotAfter), coldMedianMs: median(coldAfter), ratio: median(hotAfter) / median(coldAfter) }
-    log(`as-of: first read after a write (fetch, median of ${AFTER_WRITE_ROUNDS}): ${afterWriteResult.hotMedianMs.toFixed(2)} ms at ${hot.claims} claims vs ${afterWriteResult.coldMedianMs.toFixed(2)} ms at ${cold.claims}`)
+    log(`as-of: first read after a write of a claim dated in the past (fetch, median of ${AFTER_WRITE_ROUNDS}): ${afterWriteResult.hotMedianMs.toFixed(2)} ms at ${hot.claims} claims vs ${afterWriteResult.coldMedianMs.toFixed(2)} ms at ${cold.claims}`)
   } finally {
     await child.stop()
   }
@@ -463,26 +639,38 @@ async function main(): Promise<void> {
 
   const stores = new Map<string, StoreInfo>()
   let checked = false
+  // the last check of the direct loader, kept while the store sources are the ones it was made with
+  const checkFile = join(dataDir, 'direct-loader-check.json')
+  let loaderCheck: string | undefined
+  try {
+    const kept = JSON.parse(readFileSync(checkFile, 'utf8')) as { sourcesHash: string; result: string; at: string }
+    if (kept.sourcesHash === storeSourcesHash()) loaderCheck = `${kept.result} (checked ${kept.at})`
+  } catch {
+    // never checked with these sources
+  }
   for (const dataset of [...datasets, hotDataset]) {
     if (loadMethod === 'direct' && !checked && currentStore(dataset, dataDir) === undefined) {
       // the direct loader must write what the service's import writes: checked on a 10k dataset
       const probe = ensureDataset(ledgerSpec(CHECK_EVENTS, seed), dataDir, log)
       log(`checking the direct loader against policy-ledger import on ${probe.name} …`)
-      const difference = await checkDirectLoader(probe, workDir, () => undefined)
+      const comparison = await checkDirectLoader(probe, workDir, () => undefined)
       checked = true
-      if (difference !== undefined) {
-        log(`the direct loader differs from the import (${difference}): using policy-ledger import for every store`)
+      loaderCheck = comparison.difference === undefined ? `equal: ${Object.entries(comparison.rows).map(([table, n]) => `${table} ${n}`).join(', ')}` : `DIFFERENT: ${comparison.difference}`
+      writeFileSync(checkFile, `${JSON.stringify({ sourcesHash: storeSourcesHash(), result: loaderCheck, at: new Date().toISOString() }, null, 2)}\n`)
+      if (comparison.difference !== undefined) {
+        log(`the direct loader + rebuild differs from the import (${comparison.difference}): using policy-ledger import for every store`)
         loadMethod = 'import'
       } else {
-        log('the direct loader writes exactly what policy-ledger import writes')
+        log(`the direct loader + policy-ledger rebuild writes exactly what policy-ledger import writes, table by table (${loaderCheck})`)
       }
     }
     stores.set(dataset.name, await ensureStore(dataset, dataDir, loadMethod, log))
   }
 
-  const empty = await emptyBaseline()
   const sizeResults: SizeResult[] = []
-  for (const dataset of datasets) sizeResults.push(await measureSize(dataset, stores.get(dataset.name)!, empty))
+  for (const [index, dataset] of datasets.entries()) sizeResults.push(await measureSize(dataset, stores.get(dataset.name)!, { checkReplay: index === 0 }))
+  const growth = memoryGrowth(sizeResults)
+  if (growth !== undefined) log(`memory: RSS grew ${Math.round(growth.bytesPerEvent)} B/event from ${growth.from.name} to ${growth.to.name} (heap ${Math.round(growth.heapBytesPerEvent)} B/event)`)
 
   let asOf: AsOfResult | undefined
   try {
@@ -501,22 +689,27 @@ async function main(): Promise<void> {
     const dataset = datasets.find((d) => d.events === wanted) ?? datasets.find((d) => d.events === 100_000) ?? datasets.at(-1)!
     mkdirSync(profileDir, { recursive: true })
     log(`profile: the server child under --cpu-prof at ${dataset.name} …`)
-    const profiling = { phases: [] as Array<{ phase: string; fromUs: number; toUs: number }> }
+    const profiling: Profiling = { phases: [], rebuildProfiles: [] }
     const before = new Set(readdirSync(profileDir))
-    await measureSize(dataset, stores.get(dataset.name)!, empty, profiling)
-    const written = readdirSync(profileDir).filter((name) => !before.has(name) && name.endsWith('.cpuprofile'))
-    const mainThread = written.map((name) => join(profileDir, name)).find((path) => /\.\d+\.0\.\d+\.cpuprofile$/.test(path))
+    await measureSize(dataset, stores.get(dataset.name)!, { profiling })
+    const written = readdirSync(profileDir)
+      .filter((name) => !before.has(name) && name.endsWith('.cpuprofile'))
+      .map((name) => join(profileDir, name))
+      .filter((path) => !profiling.rebuildProfiles.includes(path))
+    const mainThread = written.find((path) => /\.\d+\.0\.\d+\.cpuprofile$/.test(path))
+    const phases: ProfilePhase[] = []
     if (mainThread === undefined) {
-      log('profile: the child wrote no profile')
+      log('profile: the server child wrote no profile')
     } else {
       const names = [...new Set(profiling.phases.map(({ phase }) => phase))]
-      const phases: ProfilePhase[] = names.map((phase) => ({
-        phase,
-        summary: formatProfile(summariseProfile(mainThread, 20, profiling.phases.filter((p) => p.phase === phase)), `${phase} at ${dataset.name} (server child)`),
-      }))
-      for (const { summary } of phases) process.stdout.write(`\n${summary}\n`)
-      profile = { size: dataset.name, file: mainThread, phases }
+      for (const phase of names) {
+        phases.push({ phase, summary: formatProfile(summariseProfile(mainThread, 20, profiling.phases.filter((p) => p.phase === phase)), `${phase} at ${dataset.name} (server child)`) })
+      }
     }
+    const rebuildProfile = profiling.rebuildProfiles.find((path) => /\.\d+\.0\.\d+\.cpuprofile$/.test(path))
+    if (rebuildProfile !== undefined) phases.push({ phase: 'policy-ledger rebuild', summary: formatProfile(summariseProfile(rebuildProfile, 20), `policy-ledger rebuild at ${dataset.name} (its child process, start to exit)`) })
+    for (const { summary } of phases) process.stdout.write(`\n${summary}\n`)
+    if (phases.length > 0) profile = { size: dataset.name, file: mainThread ?? rebuildProfile!, ...(rebuildProfile === undefined ? {} : { rebuildFile: rebuildProfile }), phases }
   }
 
   const rows = rowsOf({ sizes: sizeResults, asOf, merkle })
@@ -537,7 +730,12 @@ async function main(): Promise<void> {
       singleAppend: { connections: SINGLE_CONNECTIONS },
       asOf: { hotClaims, coldClaims, connections: 1 },
       merkleSize,
-      storesBuiltWith: loadMethod,
+      storesBuiltWith: loadMethod === 'direct' ? 'direct (events and checkpoints through the store module, then policy-ledger rebuild)' : 'policy-ledger import',
+      ...(loaderCheck === undefined ? {} : { directLoaderAgainstImport: loaderCheck }),
+      rawAppends:
+        'bench/capture.ts: the ledger composed in the bench process on a scratch copy sends the same claims (recordEvents, one request at a time) while every write statement of its connection is recorded with its parameters; the raw baseline replays exactly those statements, prepared once, one transaction per captured request, on another copy of the same store (WAL, synchronous=FULL, the ledger connection\'s cache_size)',
+      rawOneRowCommits: 'one events row (random UUID id) per BEGIN IMMEDIATE … COMMIT, WAL, synchronous=FULL, on the file the service wrote to',
+      rebuild: 'policy-ledger rebuild (every read model) in a child process on a copy of the store, spawn to exit, minus the same command on an empty store; raw: better-sqlite3 reading every events row in position order and JSON.parse of its entry',
       service: 'node --import tsx src/cli/run.ts serve (child process), LEDGER_WRITE_RATE_LIMIT=0, LEDGER_SEED=false, LOG_LEVEL=silent, NODE_ENV=production',
       bare: 'fastify with no plugins in a child process, answering each URL with the exact bytes the ledger answered',
       seed,
