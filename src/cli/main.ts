@@ -8,6 +8,7 @@ import { verifyCommand } from './verifyCommand.js'
 import { stanceCommand } from './stanceCommand.js'
 import { rebuildCommand } from './rebuildCommand.js'
 import { backupCommand } from './backupCommand.js'
+import { changesCommand } from './changesCommand.js'
 import { panelCommand } from './panelCommand.js'
 
 /**
@@ -91,6 +92,21 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .option('--known-at <t>', 'record time: a position, an RFC 3339 timestamp or a date (default: everything)')
     .action(async (options: Record<string, unknown>) => {
       exitCode = await panelCommand(options, config())
+    })
+
+  program
+    .command('changes')
+    .description('what changed, as GET /changes: in valid time between --from and --to, or today\'s answers since a position (--since)')
+    .option('--from <date>', 'valid time: the first day (a partial date), with --to')
+    .option('--to <date>', 'valid time: the last day, inclusive, with --from')
+    .option('--since <position>', 'record time: what changed after this position, in today\'s answers')
+    .option('--kind <kind>', 'only jurisdictions of this kind')
+    .option('--jurisdiction <id>', 'only this jurisdiction')
+    .option('--dimension <name>', 'only this dimension')
+    .option('--known-at <t>', 'record time: a position, an RFC 3339 timestamp or a date (default: everything)')
+    .option('--json', 'print the JSON answer instead of a table')
+    .action(async (options: Record<string, unknown>) => {
+      exitCode = await changesCommand(options, config())
     })
 
   program

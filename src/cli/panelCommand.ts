@@ -8,6 +8,7 @@ import { LedgerError } from '../errors.js'
 import { checkKnownPosition, KnownAt } from '../http/readContext.js'
 import { panelText } from '../readModels/panel.js'
 import { createLogger } from './logger.js'
+import { parseOptions } from './options.js'
 
 /** `panel`: the panel of stances to standard output, as `GET /panel` streams it; runs beside a server. */
 const Options = z.object({
@@ -23,12 +24,7 @@ const Options = z.object({
 })
 
 export async function panelCommand(options: Record<string, unknown>, config: Config, out: Writable = process.stdout, err: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<number> {
-  const parsed = Options.safeParse(options)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new LedgerError('invalid_request', `--${String(issue.path[0] ?? 'options').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`)
-  }
-  const { from, to, every, at, format, kind, jurisdiction, dimension, knownAt } = parsed.data
+  const { from, to, every, at, format, kind, jurisdiction, dimension, knownAt } = parseOptions(Options, options)
   if (startOf(from) > endOf(to)) throw new LedgerError('invalid_request', '--to: before --from')
   const ledger = await compose(config, { logger: createLogger('warn', 'stderr'), access: 'read' })
   try {

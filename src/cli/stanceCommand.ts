@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
 import { checkKnownPosition, KnownAt, todayUtc } from '../http/readContext.js'
 import { createLogger } from './logger.js'
+import { textTable } from './table.js'
 
 /** Prints a jurisdiction's stance per dimension as a table (or the API's JSON with --json). */
 export async function stanceCommand(
@@ -39,10 +40,7 @@ export async function stanceCommand(
       s.sources.join(', '),
       s.support ?? '',
     ])
-    const header = ['dimension', 'value', 'since', 'last affirmed', 'claims', 'sources', 'backed by']
-    const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)))
-    const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()
-    out.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`)
+    out.write(textTable(['dimension', 'value', 'since', 'last affirmed', 'claims', 'sources', 'backed by'], rows))
     return 0
   } finally {
     await ledger.close()

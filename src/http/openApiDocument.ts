@@ -3,9 +3,16 @@ import type { ErrorCode } from '../errors.js'
 import { problemCatalogue } from './problems.js'
 import { ProblemSchema } from './schemas.js'
 
+/** A 200 whose body is text in other media types than JSON: what it is, and an example of each. */
+export interface TextAnswers {
+  description: string
+  examples: Readonly<Record<string, string>>
+}
+
 /** What the document needs to know of a route beyond its schema (its `config`). */
 export interface RouteNotes {
   problems?: readonly ErrorCode[]
+  answers?: TextAnswers
   cacheable?: boolean
   conditional?: false
   validatesInput: boolean
@@ -112,6 +119,13 @@ export function completeDocument<D extends object>(
       if (note.validatesInput) codes.push('invalid_request')
       if (options.readsArePrivate && !open && !write) codes.push('unauthorized')
       Object.assign(operation.responses, problemResponses(codes))
+      if (note.answers !== undefined) {
+        const { description, examples } = note.answers
+        operation.responses['200'] = {
+          description,
+          content: Object.fromEntries(Object.entries(examples).map(([type, example]) => [type, { schema: { type: 'string' }, example }])),
+        }
+      }
       if (write || note.conditional === false) continue
       operation.parameters = [
         ...(operation.parameters ?? []),

@@ -19,6 +19,12 @@ export const SupportSchema = Support.nullable().meta({
   description: 'policy: an enacted policy (or a reaffirmation naming one) is in the run; statement: only words are; null for unknown',
 })
 
+/** Where a list continues: pass it as `cursor` for the next page; null on the last. */
+export const NextCursor = z
+  .string()
+  .nullable()
+  .meta({ description: 'the next page: repeat the request with cursor=<it> (it pins knownAt, and asOf where the answer has one); null on the last page' })
+
 export const Dimension = z
   .enum(dimensions as [string, ...string[]])
   .meta({ examples: ['detainer_hold'] })
@@ -80,6 +86,12 @@ export const JurisdictionListSchema = z.object({
       support: z.record(z.string(), SupportSchema).meta({ description: 'what backs each value: policy, statement, or null for unknown' }),
     }),
   ),
+  total: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: 'how many jurisdictions the list has over all its pages (absent with a value filter, which depends on the day)' }),
+  nextCursor: NextCursor,
 })
 
 export const CheckpointSchema = z.object({
@@ -115,3 +127,46 @@ export const ProblemSchema = z
   })
   .loose()
   .meta({ description: 'RFC 9457 problem details (application/problem+json)' })
+
+const Position = z.number().int()
+
+export const ValidTimeChangeSchema = z.object({
+  jurisdictionId: z.string(),
+  dimension: z.string(),
+  on: z.string().meta({ description: 'the on of the claim that made the change (a partial date)', examples: ['2016-01'] }),
+  before: z.string().meta({ examples: ['unknown'] }),
+  after: z.string().meta({ examples: ['serious_crimes_only'] }),
+  eventId: z.string().meta({ description: 'the claim that made the change', examples: ['0a50ea08-bdc9-51eb-a25a-fd52a3241795'] }),
+  sourceId: z.string().meta({ examples: ['kenney-executive-order-2016-01'] }),
+  uncertain: z.boolean().meta({ description: 'the claim’s date is known only to the month or year: the change happened at some point in it' }),
+  support: Support.meta({ description: 'what backs the claim that made the change' }),
+})
+
+export const RecordTimeChangeSchema = z.object({
+  jurisdictionId: z.string(),
+  dimension: z.string(),
+  before: z.string().meta({ description: 'today’s value as known at since' }),
+  after: z.string().meta({ description: 'today’s value as known at knownAtPosition' }),
+  causedBy: z.array(z.string()).meta({ description: 'the events after since (claims, corrections, retractions) that made the difference, by position' }),
+})
+
+/** `GET /changes?from=&to=` and `GET /changes?since=`: one schema, two shapes. */
+export const ChangesSchema = z.union([
+  z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      knownAtPosition: Position.nullable(),
+      changes: z.array(ValidTimeChangeSchema),
+      nextCursor: NextCursor,
+    })
+    .meta({ title: 'ValidTimeChanges', description: 'with from and to: the points where a value changed, ordered by on then position' }),
+  z
+    .object({
+      since: Position,
+      knownAtPosition: Position.nullable(),
+      changes: z.array(RecordTimeChangeSchema),
+      nextCursor: NextCursor,
+    })
+    .meta({ title: 'RecordTimeChanges', description: 'with since: what a client that last looked at since must update; ask next with since=<knownAtPosition>' }),
+])

@@ -18,7 +18,7 @@ async function seededStore(dir: string, name = 'ledger.sqlite'): Promise<Record<
 t.test('--help names every command', async (t) => {
   const result = await runCli(['--help'], {})
   t.equal(result.code, 0)
-  for (const command of ['serve', 'import', 'export', 'verify', 'stance']) t.match(result.stdout, command)
+  for (const command of ['serve', 'import', 'export', 'verify', 'rebuild', 'backup', 'panel', 'changes', 'stance']) t.match(result.stdout, new RegExp(`^  ${command} `, 'm'))
   const importHelp = await runCli(['import', '--help'], {})
   t.match(importHelp.stdout, /--url/)
 })

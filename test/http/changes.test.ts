@@ -2,9 +2,16 @@ import t from 'tap'
 import { DOMParser } from '@xmldom/xmldom'
 import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
+import { changesCommand } from '../../src/cli/changesCommand.js'
+import { compose } from '../../src/compose.js'
+import { parseConfig } from '../../src/config/config.js'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { streamExample, streamExampleEventId } from '../../src/http/answerExamples.js'
 import { changeStreamRoutes, Outbox, type Message } from '../../src/http/routes/changeStream.js'
-import { authorised, lastSeedPosition, pressStatement, seedId, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, pressStatement, seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
 const reaffirmation = seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')
@@ -171,9 +178,11 @@ t.test('the change stream: one message a write, live; Last-Event-ID resumes with
   const live = await Promise.race([stream(baseUrl), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no headers within 5 s of connecting')), 5_000))])
   t.equal(live.response.status, 200)
   t.match(live.response.headers.get('content-type'), /text\/event-stream/)
-  const first = await post(ledger, [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')])
+  const first = await post(ledger, [{ ...pressStatement('us-wa-seattle', '2016-11-20', 'welcoming'), id: streamExampleEventId }])
   await live.until(1)
   t.equal(live.messages.length, 1)
+  const [id, event, data] = streamExample.trimEnd().split('\n').map((line) => line.slice(line.indexOf(': ') + 2))
+  t.strictSame(live.messages[0], { id, event, data: JSON.parse(data!) }, 'the OpenAPI document’s example is this message')
   t.strictSame(live.messages[0], {
     id: String(first.events[0]!.position),
     event: 'changes',
@@ -272,4 +281,37 @@ t.test('an idle stream gets a comment line every heartbeat, so proxies keep it o
   t.ok(idle.comments.length >= 2, `${idle.comments.length} comment lines in 300 ms`)
   t.strictSame(idle.messages, [], 'and no message: nothing was written')
   await idle.close()
+})
+
+t.test('policy-ledger changes prints what GET /changes answers, as a table or its JSON', async (t) => {
+  const path = join(t.testdir(), 'ledger.sqlite')
+  const config = parseConfig({ LEDGER_STORE: `sqlite:${path}`, LEDGER_TOKENS: `editor:${WRITER_TOKEN}` })
+  const served = await compose(config, { logger: pino({ level: 'silent' }), withApp: true, seed: true })
+  const between = (await served.app!.inject({ url: '/changes?from=2016-01-01&to=2016-12-31&jurisdiction=us-pa-philadelphia' })).json()
+  await served.app!.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events: [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')] } })
+  const since = (await served.app!.inject({ url: `/changes?since=${lastSeedPosition}` })).json()
+  await served.close()
+  const run = async (options: Record<string, unknown>) => {
+    let printed = ''
+    const out = new Writable({
+      write(chunk, _encoding, done) {
+        printed += String(chunk)
+        done()
+      },
+    })
+    t.equal(await changesCommand(options, config, out), 0)
+    return printed
+  }
+  const json = JSON.parse(await run({ from: '2016-01-01', to: '2016-12-31', jurisdiction: 'us-pa-philadelphia', knownAt: String(lastSeedPosition), json: true }))
+  t.strictSame(json, { from: between.from, to: between.to, knownAtPosition: between.knownAtPosition, changes: between.changes })
+  const table = await run({ from: '2016-01-01', to: '2016-12-31', jurisdiction: 'us-pa-philadelphia' })
+  t.match(table, /^Changes from 2016-01-01 to 2016-12-31, known at position \d+: 3\n/)
+  t.match(table, new RegExp(`2016-01 \\(some day in it\\)\\s+us-pa-philadelphia\\s+detainer_hold\\s+unknown -> serious crimes only\\s+policy\\s+${kenneyOrder}`))
+  t.notMatch(table, new RegExp(reaffirmation), 'no reaffirmation of a value in force')
+  t.strictSame(JSON.parse(await run({ since: String(lastSeedPosition), json: true })), { since: since.since, knownAtPosition: since.knownAtPosition, changes: since.changes })
+  t.match(await run({ since: String(lastSeedPosition) }), /us-wa-seattle\s+declared_status\s+sanctuary\s+welcoming\s+[0-9a-f-]{36}/)
+  await t.rejects(changesCommand({ from: '2016' }, config), /--to: --from and --to go together/)
+  await t.rejects(changesCommand({ from: '2016', to: '2017', since: '3' }, config), /--since: either --since or --from and --to/)
+  await t.rejects(changesCommand({ from: '2017', to: '2016' }, config), /--to: before --from/)
+  await t.rejects(changesCommand({ since: '9999' }, config), /beyond/)
 })

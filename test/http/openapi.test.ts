@@ -1,11 +1,22 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { READER_TOKEN, testLedger } from '../support/testLedger.js'
+import type { z } from 'zod'
+import { atomExample, atomExampleUrl, panelCsvExample, panelExampleUrl, panelNdjsonExample } from '../../src/http/answerExamples.js'
+import {
+  ChangesSchema,
+  CheckpointSchema,
+  ConsistencyProofSchema,
+  InclusionProofSchema,
+  JurisdictionListSchema,
+  StanceAnswerSchema,
+} from '../../src/http/schemas.js'
+import { WriteResponse } from '../../src/ledger/writeRequest.js'
+import { authorised, lastSeedPosition, pressStatement, READER_TOKEN, testLedger } from '../support/testLedger.js'
 
 /** Every route of the REST contract in ../shared/DESIGN.md, as OpenAPI paths. */
 const contract: Array<[string, string]> = [
@@ -25,6 +36,13 @@ const contract: Array<[string, string]> = [
   ['get', '/ledger/entries'],
   ['get', '/ledger/proofs/inclusion'],
   ['get', '/ledger/proofs/consistency'],
+  ['get', '/changes'],
+  ['get', '/changes/stream'],
+  ['get', '/changes.atom'],
+  ['get', '/jurisdictions/{id}/changes.atom'],
+  ['get', '/panel'],
+  ['get', '/metrics'],
+  ['get', '/problems'],
 ]
 
 t.test('/openapi.json is a valid OpenAPI 3.1 document holding every route of the contract', async (t) => {
@@ -130,4 +148,50 @@ t.test('a client generator learns who needs a token, an operationId each, every 
   t.same(privateDocument.paths['/jurisdictions/{id}/stance']!.get!.security, [{ bearer: [] }], 'private reads need a token')
   t.ok(privateDocument.paths['/jurisdictions/{id}/stance']!.get!.responses['401'], 'and may be a 401')
   t.same(privateDocument.paths['/health']!.get!.security, [], 'but not liveness')
+})
+
+t.test('the documented examples of answers that are not JSON are what the seed answers', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const document = (await ledger.app.inject({ url: '/openapi.json' })).json()
+  const panel = document.paths['/panel'].get.responses['200'].content
+  t.equal(panel['text/csv'].example, panelCsvExample)
+  t.equal(panel['application/x-ndjson'].example, panelNdjsonExample)
+  t.equal((await ledger.app.inject({ url: panelExampleUrl })).body, panelCsvExample, `the CSV example is ${panelExampleUrl}`)
+  t.equal((await ledger.app.inject({ url: `${panelExampleUrl}&format=ndjson` })).body, panelNdjsonExample, 'and the NDJSON one')
+  t.equal(document.paths['/jurisdictions/{id}/changes.atom'].get.responses['200'].content['application/atom+xml'].example, atomExample)
+  t.equal((await ledger.app.inject({ url: atomExampleUrl, headers: { host: 'localhost:3000' } })).body, atomExample, `the Atom example is ${atomExampleUrl}`)
+  t.ok(document.paths['/changes/stream'].get.responses['200'].content['text/event-stream'].example, 'the stream has one too (test/http/changes.test.ts checks it)')
+})
+
+/** Parsed with its documented schema, an answer loses any field the schema does not name. */
+function documented(t: Test, schema: z.ZodType, body: unknown, what: string) {
+  const parsed = schema.safeParse(body)
+  t.ok(parsed.success, `${what}: the answer has every field its schema requires${parsed.success ? '' : `: ${parsed.error.message}`}`)
+  if (parsed.success) t.strictSame(parsed.data, body, `${what}: and no field it does not document`)
+}
+
+t.test('every documented JSON answer is what its route answers: no field missing, none undocumented', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const written = await ledger.app.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events: [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')] } })
+  documented(t, WriteResponse, written.json(), 'POST /events')
+  const id = written.json().events[0].id
+  const cases: Array<[string, z.ZodType]> = [
+    ['/jurisdictions', JurisdictionListSchema],
+    ['/jurisdictions?limit=2', JurisdictionListSchema],
+    ['/jurisdictions?dimension=declared_status&value=sanctuary&asOf=2017-06-30', JurisdictionListSchema],
+    ['/jurisdictions/us-pa-philadelphia/stance?asOf=2016-03-01', StanceAnswerSchema],
+    ['/ledger/checkpoint', CheckpointSchema],
+    [`/ledger/proofs/inclusion?eventId=${id}`, InclusionProofSchema],
+    [`/ledger/proofs/consistency?first=${lastSeedPosition + 1}&second=${lastSeedPosition + 2}`, ConsistencyProofSchema],
+    ['/changes?from=2016-01-01&to=2016-12-31', ChangesSchema],
+    ['/changes?from=2016&to=2016&limit=1', ChangesSchema],
+    [`/changes?since=${lastSeedPosition}`, ChangesSchema],
+  ]
+  for (const [url, schema] of cases) {
+    const response = await ledger.app.inject({ url })
+    t.equal(response.statusCode, 200, url)
+    documented(t, schema, response.json(), url)
+  }
 })

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform } from 'fastify-type-provider-zod'
 import type { ErrorCode } from '../../errors.js'
-import { completeDocument, openApiPath, type RouteNotes } from '../openApiDocument.js'
+import { completeDocument, openApiPath, type RouteNotes, type TextAnswers } from '../openApiDocument.js'
 
 export interface OpenApiOptions {
   /** Whether reads need a token: the document says so per operation. */
@@ -66,5 +66,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The problems this route raises beyond those every route can (openApiDocument.ts adds those). */
     problems?: readonly ErrorCode[]
+    /** A body that is not JSON (a feed, a stream, a table): its media types, each with an example. */
+    answers?: TextAnswers
   }
 }

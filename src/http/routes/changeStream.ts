@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { EventStore } from '../../stores/eventStore.js'
 import { LedgerError } from '../../errors.js'
+import { streamExample } from '../answerExamples.js'
 import { todayUtc } from '../readContext.js'
 
 /**
@@ -105,14 +106,23 @@ export function changeStreamRoutes(context: ChangeStreamDeps): FastifyPluginAsyn
       '/changes/stream',
       {
         sse: 'only',
-        config: { conditional: false, problems: ['invalid_request', 'not_yet_applied', 'overloaded'] },
+        config: {
+          conditional: false,
+          problems: ['invalid_request', 'not_yet_applied', 'overloaded'],
+          answers: {
+            description: 'A text/event-stream that stays open: one message a committed write. The example is what a write at position 55 sends that made Seattle welcoming.',
+            examples: { 'text/event-stream': streamExample },
+          },
+        },
         schema: {
           operationId: 'streamChanges',
           summary: 'Server-Sent Events: what each committed write changed, live',
           description:
             'Each message is one committed write: `id` its last position, `event: changes`, `data` the JSON of `GET /changes?since=<previous id>` for it. `Last-Event-ID` or `?since=` resumes exactly after that position; without either the stream starts with the next write. A comment line every 15 s; a consumer too far behind is closed after a `retry:` line.',
           tags: ['stances'],
-          querystring: z.strictObject({ since: z.coerce.number().int().min(-1).max(Number.MAX_SAFE_INTEGER).optional() }),
+          querystring: z.strictObject({
+            since: z.coerce.number().int().min(-1).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'resume after this position (as Last-Event-ID does); -1 for the whole ledger', examples: [54] }),
+          }),
         },
       },
       async (request, reply) => {

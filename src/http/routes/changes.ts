@@ -5,11 +5,12 @@ import { JurisdictionKind, PartialDate, Slug } from '../../../events/index.js'
 import { validTimeKey, type RecordedChange } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
+import { atomExample, atomExampleUrl } from '../answerExamples.js'
 import { atomFeed } from '../atom.js'
 import { CursorParam, encodeCursor, fitPage, Limit, pageStart, pinnedKnownAt, queryHash } from '../paging.js'
 import { todayUtc } from '../readContext.js'
 import type { ResponseCache } from '../responseCache.js'
-import { Dimension, JurisdictionIdParams, KnownAtQuery as KnownAt } from '../schemas.js'
+import { ChangesSchema, Dimension, JurisdictionIdParams, KnownAtQuery as KnownAt } from '../schemas.js'
 import { knownAtPositionFor, type KnownAtDeps } from './knownAtPosition.js'
 
 /**
@@ -61,13 +62,14 @@ export function changeRoutes(context: ChangeRouteDeps): FastifyPluginAsync {
           description:
             'With `from` and `to` (partial dates, inclusive): every point where a jurisdiction’s value for a dimension changed, as known at `knownAt`, ordered by `on` then position; a reaffirmation of the value in force is no change. With `since` (a position): each dimension whose answer today is different now from what it was as known at `since`, with the events that made the difference; the next call uses `since=<knownAtPosition>`.',
           tags: ['stances'],
+          response: { 200: ChangesSchema },
           querystring: z
             .strictObject({
-              from: PartialDate.optional(),
-              to: PartialDate.optional(),
-              since: Position.optional(),
-              jurisdiction: Slug.optional(),
-              kind: JurisdictionKind.optional(),
+              from: PartialDate.optional().meta({ description: 'valid time: the first day (a partial date: 2016, 2016-01 or 2016-01-01), with to', examples: ['2016-01-01'] }),
+              to: PartialDate.optional().meta({ description: 'valid time: the last day, inclusive, with from', examples: ['2016-12-31'] }),
+              since: Position.optional().meta({ description: 'record time: a position a client last looked at (instead of from and to)', examples: [50] }),
+              jurisdiction: Slug.optional().meta({ examples: ['us-pa-philadelphia'] }),
+              kind: JurisdictionKind.optional().meta({ examples: ['city'] }),
               dimension: Dimension.optional(),
               knownAt: KnownAt.optional(),
               limit: Limit.optional(),
@@ -169,7 +171,14 @@ export function changeRoutes(context: ChangeRouteDeps): FastifyPluginAsync {
     app.get(
       '/changes.atom',
       {
-        config: { cacheable: true, problems: [] },
+        config: {
+          cacheable: true,
+          problems: [],
+          answers: {
+            description: `An Atom 1.0 feed (RFC 4287): an entry per change in any jurisdiction, newest recorded first, at most 100. The example is one jurisdiction’s feed (${atomExampleUrl}), of the same form`,
+            examples: { 'application/atom+xml': atomExample },
+          },
+        },
         schema: { operationId: 'changesFeed', summary: 'The ledger’s changes as an Atom feed, newest recorded first', tags: ['stances'] },
       },
       async (request, reply) =>
@@ -190,7 +199,11 @@ export function changeRoutes(context: ChangeRouteDeps): FastifyPluginAsync {
     app.get(
       '/jurisdictions/:id/changes.atom',
       {
-        config: { cacheable: true, problems: ['not_found'] },
+        config: {
+          cacheable: true,
+          problems: ['not_found'],
+          answers: { description: `An Atom 1.0 feed (RFC 4287) of the jurisdiction’s changes, newest recorded first, at most 100; the example answers ${atomExampleUrl}`, examples: { 'application/atom+xml': atomExample } },
+        },
         schema: {
           operationId: 'jurisdictionChangesFeed',
           summary: 'A jurisdiction’s changes as an Atom feed, newest recorded first',

@@ -1,3 +1,4 @@
+import { panelCsvExample, panelExampleUrl, panelNdjsonExample } from '../answerExamples.js'
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Readable } from 'node:stream'
@@ -29,6 +30,10 @@ export function panelRoutes(context: PanelRouteDeps): FastifyPluginAsync {
             return typeof knownAt === 'object' && knownAt !== null && 'position' in knownAt
           },
           problems: ['invalid_known_at', 'not_yet_applied', 'store_unavailable'],
+          answers: {
+            description: `The panel, streamed: CSV (a header row, then one row per jurisdiction and period) or NDJSON (one object a line). The examples answer ${panelExampleUrl}.`,
+            examples: { 'text/csv': panelCsvExample, 'application/x-ndjson': panelNdjsonExample },
+          },
         },
         schema: {
           operationId: 'panel',
