@@ -149,7 +149,9 @@ function claimTables(db: Database.Database): ClaimTables {
   )
   const seeActor = db.prepare<[string, string, string | null]>(
     `INSERT INTO rm_actors (actor_id, name, office) VALUES (?, ?, ?)
-     ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, office = coalesce(excluded.office, office)`,
+     ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, office = coalesce(excluded.office, office)
+       -- most claims name an actor as seen before: then no row is rewritten, no page dirtied
+       WHERE name IS NOT excluded.name OR (excluded.office IS NOT NULL AND office IS NOT excluded.office)`,
   )
   const actorClaim = db.prepare<[string, number, number]>(
     'INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position, from_position) VALUES (?, ?, ?)',
