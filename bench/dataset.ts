@@ -96,9 +96,9 @@ export class Random {
 // ---------------------------------------------------------------------------------------------------
 // dates (day numbers since 1970-01-01)
 
-const DAY_MS = 86_400_000
-const FIRST_DAY = Date.UTC(1979, 0, 1) / DAY_MS
-const LAST_DAY = Date.UTC(2025, 11, 31) / DAY_MS
+export const DAY_MS = 86_400_000
+export const FIRST_DAY = Date.UTC(1979, 0, 1) / DAY_MS
+export const LAST_DAY = Date.UTC(2025, 11, 31) / DAY_MS
 
 function isoDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10)

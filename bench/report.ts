@@ -8,6 +8,7 @@ import type { InProcessAsOf } from './asOfCost.js'
 import type { ReplayResult } from './capture.js'
 import type { LoadResult } from './load.js'
 import type { MerkleCost } from './merkleCost.js'
+import type { PanelResult } from './panel.js'
 import type { MemoryUsage } from './processes.js'
 import type { RawAppendResult, RawReplayResult } from './raw.js'
 
@@ -107,6 +108,8 @@ export interface SizeResult {
   reads: ReadResult[]
   appends?: { batched: AppendResult; single: SingleAppendResult }
   rebuild?: RebuildResult
+  /** The whole ledger's panel, streamed, beside its last year's. */
+  panel?: PanelResult
   /** The captured statements replayed on a copy gave a store equal, row by row, to the capture's. */
   replayCheck?: string
   /** Set when the service died under the load: what happened and how to reproduce it. */
@@ -171,6 +174,8 @@ export const TARGETS = {
   asOfGrowth: 1.5,
   /** rebuilding every read model: events/s over raw read + JSON.parse */
   rebuildRatio: 0.5,
+  /** the whole panel's peak RSS growth beyond the last year's (memory must not grow with its length) */
+  panelExtraBytes: 32 * 1_048_576,
 }
 
 function group(n: number, digits = 0): string {
@@ -270,6 +275,18 @@ export function rowsOf(results: Pick<Results, 'sizes' | 'asOf' | 'merkle'>): Row
         ratio: pct(rebuild.ratio, TARGETS.rebuildRatio),
         target: `>= ${pct(TARGETS.rebuildRatio)} of raw`,
         pass: rebuild.ratio >= TARGETS.rebuildRatio,
+      })
+    }
+    if (size.panel !== undefined) {
+      const { whole, lastYear, rateRatio, extraGrowth } = size.panel
+      rows.push({
+        measurement: 'GET /panel, every jurisdiction by month over the years (CSV, streamed)',
+        events,
+        ledger: `${rate(whole.rowsPerSecond)} rows/s (${group(whole.rows)} rows, ${group(whole.bytes / 1e6)} MB in ${whole.seconds.toFixed(1)} s), RSS +${mib(whole.rssPeak - whole.rssBefore)} at its peak`,
+        baseline: `the last year alone: ${rate(lastYear.rowsPerSecond)} rows/s (${group(lastYear.rows)} rows), RSS +${mib(lastYear.rssPeak - lastYear.rssBefore)}`,
+        ratio: `${times(rateRatio)} the rate; ${extraGrowth >= 0 ? '+' : '-'}${mib(Math.abs(extraGrowth))} memory`,
+        target: `memory within ${mib(TARGETS.panelExtraBytes)} of the last year's`,
+        pass: extraGrowth <= TARGETS.panelExtraBytes,
       })
     }
     const cold = size.coldStart

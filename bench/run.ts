@@ -35,10 +35,11 @@ import { taxonomy } from '../events/index.js'
 import { appendTarget, postBodyMaker, rawRowMaker } from './appends.js'
 import { inProcessAsOf } from './asOfCost.js'
 import { captureWrites, combineReplays, replayWrites, type CaptureResult, type ReplayResult } from './capture.js'
-import { DEFAULT_SEED, ensureDataset, hotColdSpec, ledgerSpec, parseSize, Random, sizeName, type DatasetInfo } from './dataset.js'
+import { DAY_MS, DEFAULT_SEED, ensureDataset, FIRST_DAY, hotColdSpec, LAST_DAY, ledgerSpec, parseSize, Random, sizeName, type DatasetInfo } from './dataset.js'
 import { combineLoads, cyclingGets, freshPosts, loadGenerator, runLoad, type LoadResult } from './load.js'
 import { checkDirectLoader, copyStore, currentStore, ensureStore, removeStore, repoRoot, runRebuild, sameStore, storeSourcesHash, type LoadMethod, type RebuildRun, type StoreInfo } from './loadStore.js'
 import { merkleCost } from './merkleCost.js'
+import { measurePanel } from './panel.js'
 import { BENCH_TOKEN, startBare, startLedger, type Child, type MemoryUsage } from './processes.js'
 import { formatProfile, summariseProfile } from './profileSummary.js'
 import { combineRawAppends, rawAppend, rawReplay, type RawAppendResult, type RawReplayResult } from './raw.js'
@@ -471,6 +472,15 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { pr
     }
     result.memory.afterReads = await child.memory()
     log(`${dataset.name}: after the reads: RSS ${(result.memory.afterReads.rss / 2 ** 20).toFixed(0)} MiB, heap ${(result.memory.afterReads.heapUsed / 2 ** 20).toFixed(0)} MiB after GC`)
+
+    // the panel of the whole ledger, streamed, against the panel of its last year
+    const firstYear = new Date(FIRST_DAY * DAY_MS).getUTCFullYear()
+    const lastYear = new Date(LAST_DAY * DAY_MS).getUTCFullYear()
+    log(`${dataset.name}: the panel, every jurisdiction by month, ${firstYear} to ${lastYear} …`)
+    result.panel = await measurePanel(child, firstYear, lastYear)
+    if (!alive('panel')) return result
+    const { whole, lastYear: short } = result.panel
+    log(`${dataset.name}: panel: ${Math.round(whole.rowsPerSecond)} rows/s (${whole.rows} rows, ${(whole.bytes / 1e6).toFixed(0)} MB in ${whole.seconds.toFixed(1)} s), RSS +${((whole.rssPeak - whole.rssBefore) / 2 ** 20).toFixed(0)} MiB at its peak | the last year: ${Math.round(short.rowsPerSecond)} rows/s (${short.rows} rows), RSS +${((short.rssPeak - short.rssBefore) / 2 ** 20).toFixed(0)} MiB`)
 
     // appends: batched and single-event over HTTP, every request with fresh ids, each round followed by
     // a round of its raw baseline (the service idle meanwhile), so drift in the disk falls on both alike
