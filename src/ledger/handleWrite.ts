@@ -13,6 +13,7 @@ import type { CheckedEvent, RecordContext, RecordedResult, RecordOutcome } from 
  * metadata, append, and answer with where they landed. How appends of concurrent requests share a
  * transaction is the scheduler's business (groupCommit.ts), behind `append`.
  */
+
 export interface WriteDeps {
   /** Resolves once this instance has applied everything the store holds. */
   caughtUp(): Promise<void>
@@ -29,13 +30,8 @@ export interface WriteDeps {
 export async function handleWrite(events: readonly CheckedEvent[], context: RecordContext, deps: WriteDeps): Promise<RecordOutcome> {
   await deps.caughtUp()
   const existing = idempotent(events, await deps.recorded(events.map((event) => event.id)))
-  const fresh = events.flatMap((event, index) => (existing.has(event.id) ? [] : [{ event, index }]))
-  if (fresh.length === 0) return outcome(events, existing, [])
-  const decision = decide(
-    deps.facts(),
-    fresh.map(({ event }) => event),
-    fresh.map(({ index }) => index),
-  )
+  const decision = decide(deps.facts(), events, { recorded: new Set(existing.keys()) })
+  if (decision.runs.length === 0) return outcome(events, existing, [])
   const metadata = metadataFor(context, deps.recordedAt())
   const stored = await deps.append(toAppend(decision.runs, metadata, events), decision.after)
   return outcome(events, existing, stored)

@@ -76,7 +76,7 @@ export async function importEntries(
     const decision = decide(
       deps.facts,
       batch.map(({ envelope }) => ({ ...envelope, expectedRevision: undefined })),
-      batch.map((_, i) => lineNumber - batch.length + i + 1),
+      { indexes: batch.map((_, i) => lineNumber - batch.length + i + 1) },
     )
     const byId = new Map(batch.map((entry) => [entry.envelope.id, entry]))
     const runs: StreamAppend[] = decision.runs.map((run) => ({

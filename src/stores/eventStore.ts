@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import type { ExpectedRevision } from '../writeModel/expectedRevision.js'
 
 /**
  * The one interface every store adapter implements (embedded SQLite, EventStoreDB). Positions are the
@@ -10,9 +11,6 @@ import type Database from 'better-sqlite3'
  * in `$all` order, with its resume position. The read models live beside the log in the same file and
  * are folded by the `InlineFold`, in the transaction that stores the events locally.
  */
-
-/** `no_stream`, `any`, or the stream's last revision before the append. */
-export type ExpectedRevision = 'no_stream' | 'any' | number
 
 /** An event ready to store: its entry bytes and leaf hash are made once, before the append. */
 export interface EventToAppend {

@@ -145,6 +145,11 @@ t.test('expectedRevision: a mismatch is 409 with the stream and both revisions',
   const misplaced = await post(ledger, [statement(), { ...statement(), expectedRevision: current + 2 }])
   t.equal(misplaced.statusCode, 400)
   t.match(misplaced.json().errors, [{ path: '/events/1/expectedRevision' }])
+  t.match(misplaced.json(), { type: '/problems/expected-revision-misplaced' }, 'one check, one problem type')
+  const [written] = ok.json().events
+  const retried = await post(ledger, [{ id: written.id, ...statement() }, { ...statement(), expectedRevision: current }])
+  t.equal(retried.statusCode, 400, 'placement is judged on the request as sent, duplicates included')
+  t.match(retried.json(), { type: '/problems/expected-revision-misplaced', errors: [{ path: '/events/1/expectedRevision' }] })
 })
 
 t.test('rules are 422 with a stable type, checked against earlier events of the same request', async (t) => {

@@ -14,9 +14,9 @@ import {
   type StatementMade,
 } from '../../events/index.js'
 import { LedgerError, type ErrorCode } from '../../src/errors.js'
-import { decide, type Run } from '../../src/writeModel/decide.js'
+import { decide, type DecideOptions, type Run } from '../../src/writeModel/decide.js'
 import type { ProposedEvent } from '../../src/writeModel/proposedEvent.js'
-import type { ExpectedRevision } from '../../src/stores/eventStore.js'
+import type { ExpectedRevision } from '../../src/writeModel/expectedRevision.js'
 import {
   evolveWriteState,
   initialWriteState,
@@ -48,9 +48,9 @@ export function given(t: Test, history: readonly StoredEvent[]) {
   const state = writeStateOf(history)
   return {
     state,
-    when(events: readonly ProposedEvent[], requestIndexes?: readonly number[]) {
+    when(events: readonly ProposedEvent[], options?: DecideOptions) {
       const before = structuredClone(state)
-      const run = () => decide(state, events, requestIndexes)
+      const run = () => decide(state, events, options)
       const untouched = () =>
         t.ok(isDeepStrictEqual(state, before), 'decide leaves the given state as it was')
       return {

@@ -174,6 +174,23 @@ t.test('runs and expected revisions', async (t) => {
       .thenFails('expected_revision_misplaced', { path: '/events/1/expectedRevision' })
   })
 
+  t.test('placement is judged on the request as sent, recorded duplicates included', async (t) => {
+    const first = statementMade('springfield', 'article')
+    given(t, [city, article])
+      .when([first, withRevision(statementMade('springfield', 'article'), 0)], {
+        recorded: new Set([first.id]),
+      })
+      .thenFails('expected_revision_misplaced', { path: '/events/1/expectedRevision', index: 1 })
+  })
+
+  t.test('a recorded duplicate is not decided again, and its expectedRevision is ignored', async (t) => {
+    const recorded = withRevision(statementMade('springfield', 'article'), 99)
+    const fresh = statementMade('springfield', 'article')
+    given(t, [city, article])
+      .when([recorded, fresh], { recorded: new Set([recorded.id]) })
+      .then([{ stream: 'jurisdiction-springfield', expectedRevision: 0, events: [fresh] }])
+  })
+
   t.test('expected revisions are checked before any rule', async (t) => {
     given(t, [city])
       .when([
@@ -187,7 +204,7 @@ t.test('runs and expected revisions', async (t) => {
     given(t, [city, article])
       .when(
         [statementMade('springfield', 'article'), statementMade('springfield', 'missing')],
-        [1, 3],
+        { indexes: [1, 3] },
       )
       .thenFails('source_not_registered', { path: '/events/3/data/sourceId', index: 3 })
   })

@@ -5,13 +5,12 @@ import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
 import { LedgerError } from '../../errors.js'
 import { CursorParam, encodeCursor, fitPage, Limit, pageStart, queryHash } from '../paging.js'
-import type { ProposedEvent } from '../../writeModel/proposedEvent.js'
 import type { EventStore, StoredEvent } from '../../stores/eventStore.js'
 import type { RecordEvents } from '../../ledger/groupCommit.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { ProjectionRunner } from '../../runner/projectionRunner.js'
 import type { Auth } from '../auth.js'
-import { WriteRequest, WriteResponse } from '../../ledger/writeRequest.js'
+import { WriteRequest, WriteResponse, withIds } from '../../ledger/writeRequest.js'
 
 function eventView(stored: StoredEvent) {
   return {
@@ -92,10 +91,7 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const events = request.body.events.map(
-          (event) => ({ ...event, id: event.id ?? randomUUID() }) as ProposedEvent,
-        )
-        const outcome = await context.recordEvents(events, {
+        const outcome = await context.recordEvents(withIds(request.body.events, randomUUID), {
           recordedBy: request.writer ?? 'unknown',
           correlationId: request.id,
         })

@@ -7,7 +7,6 @@ import {
   PartialAppend,
   WrongExpectedRevision,
   type EventStore,
-  type ExpectedRevision,
   type InlineFold,
   type StoredCheckpoint,
   type StoredEvent,
@@ -15,6 +14,7 @@ import {
   type Subscription,
   type SubscriptionHandlers,
 } from '../eventStore.js'
+import type { ExpectedRevision } from '../../writeModel/expectedRevision.js'
 import { EventRows } from '../sqlite/eventRows.js'
 import { openLedgerFile } from '../sqlite/ledgerFile.js'
 import { AllIndexer } from './allIndexer.js'
