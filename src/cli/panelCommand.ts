@@ -5,7 +5,7 @@ import { dimensions, endOf, isDimension, JurisdictionKind, PartialDate, Slug, st
 import { compose } from '../compose.js'
 import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
-import { checkKnownPosition, KnownAt } from '../http/readContext.js'
+import { knownAtPositionFor, KnownAt } from '../readModels/knownAt.js'
 import { panelText } from '../readModels/panel.js'
 import { createLogger } from './logger.js'
 
@@ -32,8 +32,7 @@ export async function panelCommand(options: Record<string, unknown>, config: Con
   if (startOf(from) > endOf(to)) throw new LedgerError('invalid_request', '--to: before --from')
   const ledger = await compose(config, { logger: createLogger('warn', 'stderr'), access: 'read' })
   try {
-    if (knownAt !== undefined && 'position' in knownAt) await checkKnownPosition(knownAt.position, ledger.runner.size, () => ledger.store.head())
-    const knownAtPosition = ledger.reader.resolveKnownAt(knownAt)
+    const knownAtPosition = await knownAtPositionFor(ledger, knownAt)
     const query = { from, to, every, at, kind, jurisdiction, dimensions: dimension === undefined ? dimensions : [dimension], knownAtPosition }
     for (const chunk of panelText(ledger.reader, query, format)) {
       if (!out.write(chunk)) await once(out, 'drain')

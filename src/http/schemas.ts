@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { dimensions, Slug } from '../../events/index.js'
-import { AsOf, KnownAt } from './readContext.js'
+import { AsOf, KnownAt } from '../readModels/knownAt.js'
 
 /**
  * Documented shapes shared by the routes: parameters with examples from the seed, and the response

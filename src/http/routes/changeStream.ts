@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { EventStore } from '../../stores/eventStore.js'
 import { LedgerError } from '../../errors.js'
-import { todayUtc } from '../readContext.js'
+import { todayUtc } from '../../readModels/knownAt.js'
 
 /**
  * `GET /changes/stream`: Server-Sent Events, one message per committed write, `id:` its last position

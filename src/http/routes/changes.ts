@@ -7,10 +7,9 @@ import { LedgerError } from '../../errors.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import { atomFeed } from '../atom.js'
 import { CursorParam, encodeCursor, fitPage, Limit, pageStart, pinnedKnownAt, queryHash } from '../paging.js'
-import { todayUtc } from '../readContext.js'
 import type { ResponseCache } from '../responseCache.js'
 import { Dimension, JurisdictionIdParams, KnownAtQuery as KnownAt } from '../schemas.js'
-import { knownAtPositionFor, type KnownAtDeps } from './knownAtPosition.js'
+import { knownAtPositionFor, todayUtc, type KnownAtDeps } from '../../readModels/knownAt.js'
 
 /**
  * What changed: in valid time (`from`/`to`: the points where a stance takes another value, as known

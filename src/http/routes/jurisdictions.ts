@@ -8,7 +8,7 @@ import { CursorParam, encodeCursor, fitPage, Limit, pageStart, pinnedKnownAt, qu
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { EventStore } from '../../stores/eventStore.js'
 import type { ResponseCache } from '../responseCache.js'
-import { pinsBothClocks, todayUtc } from '../readContext.js'
+import { pinsBothClocks } from '../answerValidators.js'
 import {
   AsOfQuery as AsOf,
   Dimension,
@@ -18,7 +18,7 @@ import {
   StanceAnswerSchema,
   Support,
 } from '../schemas.js'
-import { knownAtPositionFor } from './knownAtPosition.js'
+import { knownAtPositionFor, todayUtc } from '../../readModels/knownAt.js'
 
 export interface JurisdictionRouteDeps {
   store: Pick<EventStore, 'head'>

@@ -6,7 +6,7 @@ import { dimensions, endOf, JurisdictionKind, PartialDate, Slug, startOf } from 
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import { MAX_PERIODS, panelPeriods, panelText } from '../../readModels/panel.js'
 import { Dimension, KnownAtQuery as KnownAt } from '../schemas.js'
-import { knownAtPositionFor, type KnownAtDeps } from './knownAtPosition.js'
+import { knownAtPositionFor, type KnownAtDeps } from '../../readModels/knownAt.js'
 
 /**
  * `GET /panel`: a panel of stances, one row per jurisdiction and period, CSV (RFC 4180, header row) or
