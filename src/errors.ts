@@ -1,11 +1,12 @@
 /**
- * Every domain error the ledger raises, with a stable code. No HTTP status here: the HTTP layer's one
- * table (src/http/problems.ts) maps code -> status and problem type.
+ * Every error the ledger raises on purpose, declared once with a stable code: the domain's, the
+ * transport's and the stores'. No HTTP status here: the HTTP layer's one table (src/http/problems.ts)
+ * maps code -> status and problem type, and the CLI prints the message.
  */
+
 export const errorCodes = [
   // the request itself
   'invalid_request',
-  'duplicate_event_in_request',
   'expected_revision_misplaced',
   'invalid_string',
   'body_too_large',
@@ -26,6 +27,7 @@ export const errorCodes = [
   'wrong_expected_revision',
   'idempotency_conflict',
   'partial_append',
+  'duplicate_event_id',
   // the write model's rules
   'jurisdiction_not_registered',
   'source_not_registered',
@@ -49,10 +51,15 @@ export const errorCodes = [
   'store_unavailable',
   'store_full',
   'read_models_stale',
-  // the store's file, found at start (src/stores/openSqliteFile.ts)
+  // the store's file, found at start (src/stores/openSqliteFile.ts, src/stores/sqlite/ledgerFile.ts)
   'store_damaged',
   'store_not_a_ledger',
   'store_inaccessible',
+  'store_durability',
+  'foreign_store_file',
+  // what the store holds cannot be read as the ledger's (src/runner, src/stores/esdb)
+  'corrupt_event',
+  'corrupt_ledger_event',
   'internal',
 ] as const
 

@@ -2,10 +2,10 @@ import { CURRENT_SCHEMA_VERSION, type Metadata } from '../../events/index.js'
 import { LedgerError } from '../errors.js'
 import { canonicalJson } from '../log/canonicalJson.js'
 import { entryFromCanonical, leafHash } from '../log/entry.js'
-import type { EventToAppend, StoredEvent, StreamAppend } from '../stores/eventStore.js'
+import { appendedEvent, type EventToAppend, type StoredEvent, type StreamAppend } from '../stores/eventStore.js'
 import { decide, type Run } from '../writeModel/decide.js'
 import type { WriteFacts } from '../writeModel/writeState.js'
-import type { CheckedEvent, RecordContext, RecordedResult, RecordOutcome } from './writeRequest.js'
+import type { CheckedEvent, RecordContext, RecordOutcome } from './writeRequest.js'
 
 /**
  * The command handler: one write request, start to end. Read what the store holds, set aside events
@@ -80,22 +80,11 @@ function toAppend(runs: readonly Run[], metadata: Metadata, events: readonly Che
   }))
 }
 
-export function resultOf(stored: StoredEvent): RecordedResult {
-  return {
-    id: stored.id,
-    type: stored.type,
-    stream: stored.stream,
-    revision: stored.revision,
-    position: stored.position,
-    recordedAt: (stored.metadata as Metadata).recordedAt,
-  }
-}
-
 function outcome(events: readonly CheckedEvent[], existing: Map<string, StoredEvent>, stored: readonly StoredEvent[]): RecordOutcome {
   const written = new Map(stored.map((event) => [event.id, event]))
   return {
     allDuplicates: stored.length === 0,
     written: stored.length,
-    events: events.map((event) => resultOf(existing.get(event.id) ?? written.get(event.id)!)),
+    events: events.map((event) => appendedEvent(existing.get(event.id) ?? written.get(event.id)!)),
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { EventId, eventDataSchemas, eventTypes, type LedgerEvent } from '../../events/index.js'
 import { LedgerError } from '../errors.js'
 import { canonicalJson, NotCanonicalisable } from '../log/canonicalJson.js'
+import type { AppendedEvent } from '../stores/eventStore.js'
 import { ExpectedRevision } from '../writeModel/expectedRevision.js'
 import type { ProposedEvent } from '../writeModel/proposedEvent.js'
 
@@ -65,21 +66,12 @@ export const WriteResponse = z.object({
   ),
 })
 
-export interface RecordedResult {
-  id: string
-  type: string
-  stream: string
-  revision: number
-  position: number
-  recordedAt: string
-}
-
 export interface RecordOutcome {
   /** True when every event was already recorded (an idempotent retry): nothing was written. */
   allDuplicates: boolean
   /** How many of the events this call wrote (the rest were already recorded). */
   written: number
-  events: RecordedResult[]
+  events: AppendedEvent[]
 }
 
 export interface RecordContext {

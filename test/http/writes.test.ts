@@ -215,3 +215,19 @@ t.test('/ready is 200 once caught up; /health always', async (t) => {
   t.same((await ledger.app.inject({ url: '/ready' })).json(), { status: 'ready', position: lastSeedPosition })
   t.same((await ledger.app.inject({ url: '/health' })).json(), { status: 'ok' })
 })
+
+t.test('a write on a full disk is 507 store-full with Retry-After, and nothing of it is written', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const head = ledger.runner.size
+  const checkpoint = ledger.log.latest()
+  // SQLite answers SQLITE_FULL once the file may not grow by another page
+  ledger.store.db.pragma(`max_page_count = ${Number(ledger.store.db.pragma('page_count', { simple: true }))}`)
+  const big = statement({ summary: 'x'.repeat(4_000) })
+  const response = await post(ledger, Array.from({ length: 100 }, () => ({ ...big, id: randomUUID() })))
+  t.equal(response.statusCode, 507)
+  t.match(response.json(), { type: '/problems/store-full', retryAfter: 30 })
+  t.equal(response.headers['retry-after'], '30')
+  t.equal(ledger.runner.size, head, 'nothing written')
+  t.same(ledger.log.latest(), checkpoint, 'the checkpoint did not move')
+})

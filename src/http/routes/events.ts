@@ -46,7 +46,6 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
         },
         config: {
           problems: [
-            'duplicate_event_in_request',
             'expected_revision_misplaced',
             'invalid_string',
             'unauthorized',
@@ -72,6 +71,8 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
             'content_hash_mismatch',
             'unknown_not_allowed',
             'partial_append',
+            'duplicate_event_id',
+            'store_full',
             'store_unavailable',
           ],
           rateLimit:

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import {
   DuplicateEventId,
+  StoreFull,
   WrongExpectedRevision,
   type EventStore,
   type InlineFold,
@@ -82,7 +83,7 @@ export class SqliteEventStore implements EventStore {
       stored = write.immediate()
     } catch (error) {
       this.inline?.rolledBack()
-      throw error
+      throw isDiskFull(error) ? new StoreFull() : error
     }
     this.inline?.committed()
     return stored
@@ -156,7 +157,11 @@ export class SqliteEventStore implements EventStore {
 
   /** Outside an append (the inline fold keeps each commit's checkpoint in the commit itself). */
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
-    this.rows.saveCheckpoint(checkpoint)
+    try {
+      this.rows.saveCheckpoint(checkpoint)
+    } catch (error) {
+      throw isDiskFull(error) ? new StoreFull() : error
+    }
   }
 
   async checkpoints(): Promise<StoredCheckpoint[]> {
@@ -171,6 +176,10 @@ export class SqliteEventStore implements EventStore {
     this.listeners.clear()
     if (this.db.open) this.db.close()
   }
+}
+
+function isDiskFull(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_FULL'
 }
 
 function isUniqueViolation(error: unknown, column: string): boolean {
