@@ -1,6 +1,6 @@
 import { changeTypes, streamOf, UNKNOWN, type Quote } from '../../events/index.js'
 import { LedgerError, type ErrorCode } from '../errors.js'
-import { contentSha256 } from './contentSha256.js'
+import { sha256Hex } from '../sha256Hex.js'
 import { locateQuote } from './locateQuote.js'
 import type { ProposedEvent } from './proposedEvent.js'
 import {
@@ -206,7 +206,7 @@ function checkRules(state: WriteState, event: ProposedEvent, index: number): voi
       }
       requireSource('via_not_registered', 'via', via, 'via source')
       if (content !== undefined && declared !== undefined) {
-        const actual = contentSha256(content)
+        const actual = sha256Hex(content)
         if (actual !== declared) {
           fail(
             'content_hash_mismatch',

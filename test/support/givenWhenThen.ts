@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { Test } from 'tap'
 import {
@@ -14,6 +13,7 @@ import {
   type StatementMade,
 } from '../../events/index.js'
 import { LedgerError, type ErrorCode } from '../../src/errors.js'
+import { sha256Hex } from '../../src/sha256Hex.js'
 import { decide, type DecideOptions, type Run } from '../../src/writeModel/decide.js'
 import type { ProposedEvent } from '../../src/writeModel/proposedEvent.js'
 import type { ExpectedRevision } from '../../src/writeModel/expectedRevision.js'
@@ -109,10 +109,6 @@ export const ARTICLE =
 /** A quote that occurs once in ARTICLE. */
 export const CHIEF_QUOTE: Quote = { exact: 'officers will not ask anyone about their status' }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
-}
-
 let lastId = 0
 /** Valid, distinct, readable uuids: …-000000000001, …-000000000002, … */
 export function nextId(): string {
@@ -150,7 +146,7 @@ export function sourceRegistered(
   data: Partial<SourceRegistered> = {},
 ): ProposedEvent {
   const content = data.content ?? ARTICLE
-  return sourceWithoutContent(sourceId, { content, contentSha256: sha256(content), ...data })
+  return sourceWithoutContent(sourceId, { content, contentSha256: sha256Hex(content), ...data })
 }
 
 export function sourceWithoutContent(

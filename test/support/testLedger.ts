@@ -29,7 +29,7 @@ export async function testLedger(
 }
 
 /** A seed claim's id by its key in data/seed/claims.ts. */
-export { seedId } from '../../data/seed/buildSeed.js'
+export { seedId } from '../../scripts/buildSeed.js'
 
 const seedLines = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8')
   .split('\n')

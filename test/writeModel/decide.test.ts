@@ -1,5 +1,6 @@
 import t from 'tap'
 import { LedgerEvent } from '../../events/index.js'
+import { sha256Hex } from '../../src/sha256Hex.js'
 import { decide } from '../../src/writeModel/decide.js'
 import {
   ARTICLE,
@@ -10,7 +11,6 @@ import {
   jurisdictionRegistered,
   policyAction,
   policyEnacted,
-  sha256,
   sourceRegistered,
   sourceWithoutContent,
   statementMade,
@@ -255,7 +255,7 @@ t.test('SourceRegistered', async (t) => {
   t.test('may archive content with its hash, or name a registered via, or neither', async (t) => {
     const archived = sourceRegistered('archived')
     const reported = sourceWithoutContent('reported', { via: 'article' })
-    const plain = sourceWithoutContent('plain', { contentSha256: sha256('not archived here') })
+    const plain = sourceWithoutContent('plain', { contentSha256: sha256Hex('not archived here') })
     given(t, [article])
       .when([archived, reported, plain])
       .then([
@@ -298,13 +298,13 @@ t.test('SourceRegistered', async (t) => {
     'a contentSha256 that is not the hash of content’s UTF-8 bytes is content_hash_mismatch',
     async (t) => {
       // The hash of the UTF-16 code units would differ from the UTF-8 one for the 🗽 in ARTICLE.
-      const utf16 = sha256(Buffer.from(ARTICLE, 'utf16le').toString('latin1'))
+      const utf16 = sha256Hex(Buffer.from(ARTICLE, 'utf16le').toString('latin1'))
       given(t, [])
         .when([sourceRegistered('article', { contentSha256: utf16 })])
         .thenFails('content_hash_mismatch', {
           path: '/events/0/data/contentSha256',
           message: new RegExp(
-            `contentSha256 is ${utf16}, but the SHA-256 of content's UTF-8 bytes is ${sha256(ARTICLE)}`,
+            `contentSha256 is ${utf16}, but the SHA-256 of content's UTF-8 bytes is ${sha256Hex(ARTICLE)}`,
           ),
         })
     },
