@@ -11,7 +11,7 @@ export const authorised = { authorization: `Bearer ${WRITER_TOKEN}` }
 /** A whole ledger on an in-memory store (seeded unless told otherwise), with its HTTP app. */
 export async function testLedger(
   env: Record<string, string> = {},
-  options: { clock?: () => Date } = {},
+  options: { clock?: () => Date; seed?: boolean } = {},
 ): Promise<Ledger & { app: NonNullable<Ledger['app']> }> {
   const config = parseConfig({
     LEDGER_STORE: 'sqlite::memory:',
@@ -22,7 +22,7 @@ export async function testLedger(
   const ledger = await compose(config, {
     logger: pino({ level: 'silent' }),
     withApp: true,
-    seed: true,
+    seed: options.seed ?? true,
     clock: options.clock ?? (() => new Date('2026-11-26T10:00:00.000Z')),
   })
   return ledger as Ledger & { app: NonNullable<Ledger['app']> }

@@ -7,7 +7,6 @@ import {
   CHIEF_QUOTE,
   claimCorrected,
   claimRetracted,
-  given,
   jurisdictionRegistered,
   policyAction,
   policyEnacted,
@@ -15,8 +14,8 @@ import {
   sourceWithoutContent,
   statementMade,
   withRevision,
-  writeStateOf,
-} from '../support/givenWhenThen.js'
+} from '../support/eventBuilders.js'
+import { given, writeStateOf } from '../support/givenWhenThen.js'
 
 const J = 'jurisdiction-springfield'
 const city = jurisdictionRegistered('springfield')
