@@ -20,6 +20,7 @@ import { createLogger } from './logger.js'
  * contiguous, hold the log to every checkpoint it kept (signature, size, root), and re-check every
  * quote. `verify --entries FILE [--checkpoint FILE] [--key VKEY]` does the log part offline.
  */
+
 export interface VerifyOptions {
   entries?: string
   checkpoint?: string

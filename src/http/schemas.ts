@@ -6,6 +6,7 @@ import { AsOf, KnownAt } from '../readModels/knownAt.js'
  * Documented shapes shared by the routes: parameters with examples from the seed, and the response
  * schemas of the headline answers. They feed both validation and the OpenAPI document.
  */
+
 export const JurisdictionIdParams = z.strictObject({
   id: Slug.meta({ description: 'a jurisdiction id (slug)', examples: ['us-pa-philadelphia'] }),
 })

@@ -7,6 +7,7 @@ import { locateQuote } from '../writeModel/locateQuote.js'
  * Re-checks a quote against the archived text it was pinned in: the first source with content along the
  * `via` chain, whose content must still hash to its recorded contentSha256.
  */
+
 export interface SourceLookup {
   sourceOf(sourceId: string): SourceRecord | null
   sourceContent(sourceId: string): string | undefined

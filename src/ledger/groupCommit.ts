@@ -11,6 +11,7 @@ import { checkEvents, type CheckedEvent, type RecordContext, type RecordOutcome 
  * request stays all or nothing: one that breaks a rule is refused alone and the others go on. Should
  * the shared append fail, each request is tried again alone.
  */
+
 export interface RecordEventsDeps {
   store: EventStore
   /** The stored facts, read from the store's tables. */

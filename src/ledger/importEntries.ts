@@ -12,6 +12,7 @@ import type { ProjectionRunner } from '../runner/projectionRunner.js'
  * that is empty or holds an exact prefix of them: how the seed is loaded and how a store migrates.
  * Each batch is one append; an interrupted import leaves a prefix, and running it again completes it.
  */
+
 export interface ImportEntriesDeps {
   store: EventStore
   runner: ProjectionRunner

@@ -8,6 +8,7 @@ import type { LedgerReader } from './ledgerReader.js'
  * position so that a paper can cite a panel anyone can reproduce. Made a jurisdiction at a time, so it
  * streams in memory that does not grow with its length; every cell equals the stance endpoint's.
  */
+
 export interface PanelQuery {
   /** Partial dates, inclusive. */
   from: string

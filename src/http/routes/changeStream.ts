@@ -14,6 +14,7 @@ import { todayUtc } from '../../readModels/knownAt.js'
  * more than `MAX_BEHIND` messages behind is closed after a `retry:` line instead of being buffered
  * without bound, and at most `maxStreams` streams are open at once.
  */
+
 export interface ChangeStreamDeps {
   reader: Pick<LedgerReader, 'changesSince'>
   runner: { readonly size: number; onAdvance(listener: (from: number, to: number) => void): () => void }

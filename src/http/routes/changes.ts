@@ -16,6 +16,7 @@ import { knownAtPositionFor, todayUtc, type KnownAtDeps } from '../../readModels
  * at `knownAt`), in record time (`since`: what a client that last looked at that position must
  * update), and as Atom feeds of the changes, newest recorded first.
  */
+
 export interface ChangeRouteDeps extends KnownAtDeps {
   reader: Pick<LedgerReader, 'changeRows' | 'changesSince' | 'recordedChanges' | 'jurisdictionOf' | 'resolveKnownAt'>
   clock: () => Date

@@ -13,6 +13,7 @@ import { knownAtPositionFor, type KnownAtDeps } from '../../readModels/knownAt.j
  * NDJSON, streamed. `Ledger-Known-At-Position` says what it was computed at: repeat it with
  * `knownAt=<that>` for the same bytes, forever.
  */
+
 export interface PanelRouteDeps extends KnownAtDeps {
   reader: LedgerReader
 }

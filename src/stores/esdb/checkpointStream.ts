@@ -13,6 +13,7 @@ import type { ReplicaMeta } from './replicaMeta.js'
  * replica copies the stream into its local file, so listing them reads no stream and holds nothing in
  * the heap.
  */
+
 const CheckpointData = z.object({
   treeSize: z.number().int().min(0),
   rootHash: z.string().regex(/^[0-9a-f]{64}$/),

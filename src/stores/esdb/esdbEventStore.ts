@@ -37,6 +37,7 @@ import { EsdbSubscription, sleep } from './subscription.js'
  * position. An exact retry that EventStoreDB itself absorbs (same ids, same expected revision, same
  * stream) returns the events first stored, when their entries are byte-identical to the retried ones.
  */
+
 export interface EsdbStoreOptions {
   /** `esdb://host:2113?tls=false` (`kurrentdb://` is read as `esdb://`). */
   connectionString: string

@@ -15,6 +15,7 @@ import { openSqliteFile } from '../openSqliteFile.js'
  * writes only to a new file; an older layout is brought up to date by `upgradeLedgerFile`, once the
  * start's other checks (the signing key) have passed, so a start that fails leaves the file as it was.
  */
+
 export const FILE_VERSION = 1
 
 /** The page cache of a connection, KiB. */

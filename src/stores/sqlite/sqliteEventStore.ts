@@ -20,6 +20,7 @@ import { openLedgerFile } from './ledgerFile.js'
  * checkpoint) and nothing else, committed with one fsync (WAL, synchronous=FULL). Triggers refuse
  * UPDATE and DELETE of events: the ledger only ever appends.
  */
+
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
   path: string
