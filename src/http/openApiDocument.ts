@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { ErrorCode } from '../errors.js'
 import { problemCatalogue } from './problems.js'
-import { ProblemSchema } from './schemas.js'
+import { Problem } from './schemas.js'
 
 /** What the document needs to know of a route beyond its schema (its `config`). */
 export interface RouteNotes {
@@ -34,7 +34,7 @@ const header = (description: string, schema: object = { type: 'string' }) => ({
 })
 
 const components = {
-  schemas: { Problem: z.toJSONSchema(ProblemSchema, { target: 'draft-2020-12' }) },
+  schemas: { Problem: z.toJSONSchema(Problem, { target: 'draft-2020-12' }) },
   headers: {
     ETag: header('A strong entity tag of this answer: send it back in If-None-Match to revalidate'),
     CacheControl: header(

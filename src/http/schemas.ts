@@ -16,7 +16,7 @@ export const KnownAtQuery = KnownAt.meta({ examples: ['54', '2026-11-20T12:00:00
 
 /** What backs a value: a policy event, or only statements (see DESIGN, "Stance semantics"). */
 export const Support = z.enum(['policy', 'statement']).meta({ examples: ['policy'] })
-export const SupportSchema = Support.nullable().meta({
+export const NullableSupport = Support.nullable().meta({
   description: 'policy: an enacted policy (or a reaffirmation naming one) is in the run; statement: only words are; null for unknown',
 })
 
@@ -24,7 +24,7 @@ export const Dimension = z
   .enum(dimensions as [string, ...string[]])
   .meta({ examples: ['detainer_hold'] })
 
-export const DimensionStanceSchema = z.object({
+export const DimensionStance = z.object({
   value: z
     .string()
     .meta({
@@ -49,10 +49,10 @@ export const DimensionStanceSchema = z.object({
       description:
         'a counted claim has a reduced-precision date whose period contains asOf (not its last day)',
     }),
-  support: SupportSchema,
+  support: NullableSupport,
 })
 
-export const StanceAnswerSchema = z.object({
+export const StanceAnswer = z.object({
   jurisdictionId: z.string(),
   asOf: z.string(),
   knownAtPosition: z
@@ -64,11 +64,11 @@ export const StanceAnswerSchema = z.object({
         'the highest position considered; repeat with knownAt=<it> for the same answer forever',
     }),
   stance: z
-    .record(z.string(), DimensionStanceSchema)
+    .record(z.string(), DimensionStance)
     .meta({ description: 'every dimension of the taxonomy' }),
 })
 
-export const JurisdictionListSchema = z.object({
+export const JurisdictionList = z.object({
   asOf: z.string(),
   knownAtPosition: z.number().int().nullable(),
   jurisdictions: z.array(
@@ -78,12 +78,12 @@ export const JurisdictionListSchema = z.object({
       kind: z.string(),
       ocdId: z.string(),
       stance: z.record(z.string(), z.string()),
-      support: z.record(z.string(), SupportSchema).meta({ description: 'what backs each value: policy, statement, or null for unknown' }),
+      support: z.record(z.string(), NullableSupport).meta({ description: 'what backs each value: policy, statement, or null for unknown' }),
     }),
   ),
 })
 
-export const CheckpointSchema = z.object({
+export const Checkpoint = z.object({
   origin: z.string(),
   treeSize: z.number().int(),
   rootHash: z.string().meta({ description: 'hex' }),
@@ -95,18 +95,18 @@ export const CheckpointSchema = z.object({
     }),
 })
 
-export const InclusionProofSchema = z.object({
+export const InclusionProof = z.object({
   leafIndex: z.number().int(),
   treeSize: z.number().int(),
   auditPath: z.array(z.string()),
 })
-export const ConsistencyProofSchema = z.object({
+export const ConsistencyProof = z.object({
   first: z.number().int(),
   second: z.number().int(),
   proof: z.array(z.string()),
 })
 
-export const ProblemSchema = z
+export const Problem = z
   .object({
     type: z.string(),
     title: z.string(),
