@@ -1,8 +1,8 @@
 import grpc from '@grpc/grpc-js'
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js'
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js'
-import { proposedRecord, RpcError, streamName, toServiceError } from './codecs.js'
-import { ANY, NO_STREAM, STREAM_EXISTS, type MemoryLog, type ProposedRecord } from './memoryLog.js'
+import { expectedVersionOf, proposedRecord, RpcError, streamName, toServiceError } from './codecs.js'
+import { ANY, type MemoryLog, type ProposedRecord } from './memoryLog.js'
 
 /** Streams.Append: one client-streaming call per write; WrongExpectedVersion in the response, other failures as RPC errors. */
 
@@ -87,16 +87,8 @@ export function handleAppend(
 
 function appendExpectedVersion(options: streamsPb.AppendReq.Options): number {
   const Case = streamsPb.AppendReq.Options.ExpectedStreamRevisionCase
-  switch (options.getExpectedStreamRevisionCase()) {
-    case Case.REVISION:
-      return Number(options.getRevision())
-    case Case.NO_STREAM:
-      return NO_STREAM
-    case Case.STREAM_EXISTS:
-      return STREAM_EXISTS
-    case Case.ANY:
-      return ANY
-    default:
-      throw new RpcError(grpc.status.INVALID_ARGUMENT, 'expected stream revision not set')
-  }
+  const cases = { revision: Case.REVISION, noStream: Case.NO_STREAM, streamExists: Case.STREAM_EXISTS, any: Case.ANY }
+  const expected = expectedVersionOf(options.getExpectedStreamRevisionCase(), cases, () => options.getRevision())
+  if (expected === undefined) throw new RpcError(grpc.status.INVALID_ARGUMENT, 'expected stream revision not set')
+  return expected
 }

@@ -5,7 +5,7 @@ import codePb from '@eventstore/db-client/generated/code_pb.js'
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js'
 import statusPb from '@eventstore/db-client/generated/status_pb.js'
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js'
-import { proposedRecord, streamIdentifierOf, streamName, uuidString } from './codecs.js'
+import { expectedVersionOf, proposedRecord, streamIdentifierOf, streamName, uuidString } from './codecs.js'
 import { ANY, NO_STREAM, STREAM_EXISTS, type AppendOutcome, type MemoryLog, type ProposedRecord } from './memoryLog.js'
 
 /**
@@ -120,18 +120,10 @@ export function handleBatchAppend(
 
 function batchExpectedVersion(options: streamsPb.BatchAppendReq.Options): number {
   const Case = streamsPb.BatchAppendReq.Options.ExpectedStreamPositionCase
-  switch (options.getExpectedStreamPositionCase()) {
-    case Case.STREAM_POSITION:
-      return Number(options.getStreamPosition())
-    case Case.NO_STREAM:
-      return NO_STREAM
-    case Case.STREAM_EXISTS:
-      return STREAM_EXISTS
-    case Case.ANY:
-      return ANY
-    default:
-      throw new Error('expected stream position not set')
-  }
+  const cases = { revision: Case.STREAM_POSITION, noStream: Case.NO_STREAM, streamExists: Case.STREAM_EXISTS, any: Case.ANY }
+  const expected = expectedVersionOf(options.getExpectedStreamPositionCase(), cases, () => options.getStreamPosition())
+  if (expected === undefined) throw new Error('expected stream position not set')
+  return expected
 }
 
 function batchOutcome(

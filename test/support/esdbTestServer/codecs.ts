@@ -1,7 +1,7 @@
 import grpc from '@grpc/grpc-js'
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js'
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js'
-import { InvalidEventId, normaliseId, type LogRecord, type ProposedRecord } from './memoryLog.js'
+import { ANY, InvalidEventId, NO_STREAM, normaliseId, STREAM_EXISTS, type LogRecord, type ProposedRecord } from './memoryLog.js'
 
 /**
  * The wire codecs every RPC family shares: stream identifiers, the two UUID encodings, proposed and
@@ -123,4 +123,20 @@ export function uuidMessage(id: string, structured: boolean): sharedPb.UUID {
   bits.setMostSignificantBits(bytes.readBigInt64BE(0).toString())
   bits.setLeastSignificantBits(bytes.readBigInt64BE(8).toString())
   return uuid.setStructured(bits)
+}
+
+/**
+ * An append's expected version as the memory log takes it, from whichever oneof case the request set
+ * (Append and BatchAppend number the same four cases differently); undefined when none is set.
+ */
+export function expectedVersionOf(
+  set: number,
+  cases: { revision: number; noStream: number; streamExists: number; any: number },
+  revision: () => string,
+): number | undefined {
+  if (set === cases.revision) return Number(revision())
+  if (set === cases.noStream) return NO_STREAM
+  if (set === cases.streamExists) return STREAM_EXISTS
+  if (set === cases.any) return ANY
+  return undefined
 }
