@@ -1,26 +1,22 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import { z } from 'zod'
-import { dimensions, endOf, isDimension, JurisdictionKind, PartialDate, Slug, startOf } from '../../events/index.js'
+import { dimensions, isDimension } from '../../events/index.js'
 import { compose } from '../compose.js'
 import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
 import { knownAtPositionFor, KnownAt } from '../readModels/knownAt.js'
-import { panelText } from '../readModels/panel.js'
+import { checkPanelSpan, panelRequestFields, panelText } from '../readModels/panel.js'
 import { createLogger } from './logger.js'
 
 /** `panel`: the panel of stances to standard output, as `GET /panel` streams it; runs beside a server. */
-const Options = z.object({
-  from: PartialDate,
-  to: PartialDate,
-  every: z.enum(['day', 'month', 'quarter', 'year']),
-  at: z.enum(['end', 'start']).default('end'),
-  format: z.enum(['csv', 'ndjson']).default('csv'),
-  kind: JurisdictionKind.optional(),
-  jurisdiction: Slug.optional(),
-  dimension: z.string().refine(isDimension, 'not a dimension of the taxonomy').optional(),
-  knownAt: KnownAt.optional(),
-})
+const Options = z
+  .object({
+    ...panelRequestFields,
+    dimension: z.string().refine(isDimension, 'not a dimension of the taxonomy').optional(),
+    knownAt: KnownAt.optional(),
+  })
+  .superRefine(checkPanelSpan)
 
 export async function panelCommand(options: Record<string, unknown>, config: Config, out: Writable = process.stdout, err: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<number> {
   const parsed = Options.safeParse(options)
@@ -29,7 +25,6 @@ export async function panelCommand(options: Record<string, unknown>, config: Con
     throw new LedgerError('invalid_request', `--${String(issue.path[0] ?? 'options').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`)
   }
   const { from, to, every, at, format, kind, jurisdiction, dimension, knownAt } = parsed.data
-  if (startOf(from) > endOf(to)) throw new LedgerError('invalid_request', '--to: before --from')
   const ledger = await compose(config, { logger: createLogger('warn', 'stderr'), access: 'read' })
   try {
     const knownAtPosition = await knownAtPositionFor(ledger, knownAt)
