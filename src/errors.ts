@@ -4,6 +4,26 @@
  * maps code -> status and problem type, and the CLI prints the message.
  */
 
+/** The write model's rules (422), each with its own code: what `decide` refuses. */
+export const ruleCodes = [
+  'jurisdiction_not_registered',
+  'source_not_registered',
+  'parent_not_registered',
+  'via_not_registered',
+  'evidence_source_not_registered',
+  'already_registered',
+  'policy_already_enacted',
+  'policy_not_enacted',
+  'claim_not_found',
+  'claim_jurisdiction_mismatch',
+  'claim_retracted',
+  'quote_not_found',
+  'content_hash_mismatch',
+  'unknown_not_allowed',
+] as const
+
+export type RuleCode = (typeof ruleCodes)[number]
+
 export const errorCodes = [
   // the request itself
   'invalid_request',
@@ -28,21 +48,7 @@ export const errorCodes = [
   'idempotency_conflict',
   'partial_append',
   'duplicate_event_id',
-  // the write model's rules
-  'jurisdiction_not_registered',
-  'source_not_registered',
-  'parent_not_registered',
-  'via_not_registered',
-  'evidence_source_not_registered',
-  'already_registered',
-  'policy_already_enacted',
-  'policy_not_enacted',
-  'claim_not_found',
-  'claim_jurisdiction_mismatch',
-  'claim_retracted',
-  'quote_not_found',
-  'content_hash_mismatch',
-  'unknown_not_allowed',
+  ...ruleCodes,
   // the service
   'not_ready',
   'overloaded',

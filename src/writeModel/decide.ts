@@ -1,5 +1,5 @@
 import { changeTypes, streamOf, UNKNOWN, type Quote } from '../../events/index.js'
-import { LedgerError, type ErrorCode } from '../errors.js'
+import { LedgerError, type ErrorCode, type RuleCode } from '../errors.js'
 import { sha256Hex } from '../sha256Hex.js'
 import { locateQuote } from './locateQuote.js'
 import type { ProposedEvent } from './proposedEvent.js'
@@ -142,11 +142,11 @@ function rejection(
 }
 
 function checkRules(state: WriteState, event: ProposedEvent, index: number): void {
-  const fail = (code: ErrorCode, field: string, message: string): never => {
+  const fail = (code: RuleCode, field: string, message: string): never => {
     throw rejection(code, { event, index }, `data/${field}`, message)
   }
   const requireSource = (
-    code: ErrorCode,
+    code: RuleCode,
     field: string,
     sourceId: string | undefined,
     what: string,
@@ -307,7 +307,7 @@ function target(
   jurisdictionId: string,
   claimId: string,
   field: string,
-  fail: (code: ErrorCode, field: string, message: string) => never,
+  fail: (code: RuleCode, field: string, message: string) => never,
 ): ClaimFacts {
   const claim = state.claims.get(claimId)
   if (claim === undefined) {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
-import { LedgerError } from '../../errors.js'
+import { LedgerError, ruleCodes } from '../../errors.js'
 import { CursorParam, encodeCursor, fitPage, Limit, pageStart, queryHash } from '../paging.js'
 import type { EventStore, StoredEvent } from '../../stores/eventStore.js'
 import type { RecordEvents } from '../../ledger/groupCommit.js'
@@ -56,20 +56,7 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
             'wrong_expected_revision',
             'idempotency_conflict',
             'rate_limited',
-            'jurisdiction_not_registered',
-            'source_not_registered',
-            'parent_not_registered',
-            'via_not_registered',
-            'evidence_source_not_registered',
-            'already_registered',
-            'policy_already_enacted',
-            'policy_not_enacted',
-            'claim_not_found',
-            'claim_jurisdiction_mismatch',
-            'claim_retracted',
-            'quote_not_found',
-            'content_hash_mismatch',
-            'unknown_not_allowed',
+            ...ruleCodes,
             'partial_append',
             'duplicate_event_id',
             'store_full',
