@@ -44,11 +44,6 @@ export const seedSize = seedLines.length
 /** The seed's last position: `knownAt=<lastSeedPosition>` means the seed and nothing written after it. */
 export const lastSeedPosition = seedSize - 1
 
-/** Where a seed event sits in the ledger: its line in data/seed.ndjson. */
-export function seedPosition(id: string): number {
-  return seedLines.findIndex((line) => (JSON.parse(line) as { id: string }).id === id)
-}
-
 /**
  * A write request's event: the press office says a seed jurisdiction's declared status is `value`
  * on `on`, citing the seed's article. The smallest claim that changes a stance.
