@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { changeStreamRoutes, Outbox, type Message } from '../../src/http/routes/changeStream.js'
-import { authorised, lastSeedPosition, pressStatement, seedId, testLedger } from '../support/testLedger.js'
+import { pressStatement } from '../support/eventBuilders.js'
+import { authorised, lastSeedPosition, seedId, testLedger } from '../support/testLedger.js'
 
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
 const reaffirmation = seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')

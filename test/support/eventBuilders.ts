@@ -394,3 +394,21 @@ export function claimRetracted(
     data: { jurisdictionId, retractsEventId, reason: 'Misattributed.', ...data },
   }
 }
+
+/**
+ * A write request's event: the press office says a seed jurisdiction's declared status is `value`
+ * on `on`, citing the seed's article (a ledger seeded with it). The smallest claim that changes a stance.
+ */
+export function pressStatement(jurisdictionId: string, on: string, value: string) {
+  return {
+    type: 'StatementMade',
+    data: {
+      jurisdictionId,
+      actor: { id: 'press-office', name: 'Press Office' },
+      on,
+      summary: `The press office said the city is ${value}.`,
+      sourceId: 'abcnews-2016-11-17-cities-push-back',
+      stances: [{ dimension: 'declared_status', value }],
+    },
+  }
+}

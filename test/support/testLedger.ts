@@ -44,20 +44,5 @@ export const seedSize = seedLines.length
 /** The seed's last position: `knownAt=<lastSeedPosition>` means the seed and nothing written after it. */
 export const lastSeedPosition = seedSize - 1
 
-/**
- * A write request's event: the press office says a seed jurisdiction's declared status is `value`
- * on `on`, citing the seed's article. The smallest claim that changes a stance.
- */
-export function pressStatement(jurisdictionId: string, on: string, value: string) {
-  return {
-    type: 'StatementMade',
-    data: {
-      jurisdictionId,
-      actor: { id: 'press-office', name: 'Press Office' },
-      on,
-      summary: `The press office said the city is ${value}.`,
-      sourceId: 'abcnews-2016-11-17-cities-push-back',
-      stances: [{ dimension: 'declared_status', value }],
-    },
-  }
-}
+/** The smallest seed-citing claim, kept here for the tests that import it from this file. */
+export { pressStatement } from './eventBuilders.js'
