@@ -28,6 +28,7 @@ import {
   type Stance,
 } from '../events/index.js'
 import { entryOf } from '../src/log/entry.js'
+import { sha256Hex } from '../src/sha256Hex.js'
 
 export const GENERATOR_VERSION = 1
 export const DEFAULT_SEED = 20_161_117
@@ -398,7 +399,7 @@ class World {
     if (CONTENT_KINDS.has(kind) && random.chance(0.3)) {
       const { content, quotes } = this.article(j, title, publisher, isoDay(day))
       data.content = content
-      data.contentSha256 = createHash('sha256').update(content, 'utf8').digest('hex')
+      data.contentSha256 = sha256Hex(content)
       source = { id: sourceId, quotes, hasContent: true }
       this.recentContent.push(source)
       if (this.recentContent.length > 32) this.recentContent.shift()

@@ -4,6 +4,7 @@ import { z } from 'zod'
  * A date known to a year, a month or a day (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`). It covers a period and is
  * ordered at its start; coarser precision sorts first among equal starts.
  */
+
 export type Precision = 'year' | 'month' | 'day'
 
 const shape = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/

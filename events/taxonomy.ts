@@ -3,6 +3,7 @@
  * a dimension; it iterates `taxonomy.dimensions`. Values are listed from most to least cooperation with
  * federal enforcement, which is the display order.
  */
+
 export interface Taxonomy {
   readonly topic: string
   readonly dimensions: Readonly<Record<string, readonly string[]>>

@@ -8,6 +8,7 @@ import { UNKNOWN } from '../events/index.js'
  * no change; a retraction, or a correction that moves a date, can make, move or remove one. Only the
  * winner of a day and the next day's "before" can change when a claim is added to or taken from a day.
  */
+
 export interface ChangeWinner {
   key: number
   claimPosition: number

@@ -10,6 +10,7 @@ import { entriesOf, type TimelineEntry } from './timelineEntry.js'
  * corrections and retraction themselves, the policies enacted, which claims cite a source and which an
  * actor made. One read model, because each of those follows from a claim's data as corrected so far.
  */
+
 export interface StandingClaim {
   record: ClaimRecord
   /** As corrected so far. */

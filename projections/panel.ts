@@ -6,6 +6,7 @@ import { asOfKey } from './validTime.js'
  * pass over the timeline's counted entries in valid-time order against the dates in order, so a panel
  * of any length costs the timeline once, not a stance query a cell.
  */
+
 export interface PanelEntry {
   key: number
   value: string

@@ -5,6 +5,7 @@ import type { Projection } from './projection.js'
  * all at or before it. Only the positions where the running maximum of `recordedAt` rises are kept;
  * the prefix ends just before the first of them that is later than the timestamp.
  */
+
 export interface RecordTimeTables {
   /** The running maximum so far, epoch ms; undefined on an empty ledger. */
   latest(): number | undefined

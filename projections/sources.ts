@@ -5,6 +5,7 @@ import type { SourceRecord } from './records.js'
  * The registered sources, the first registration of an id standing. The archived text is kept beside
  * the record (quotes are checked against it), never in the record the API lists.
  */
+
 export interface SourceTables {
   has(sourceId: string): boolean
   insert(record: SourceRecord, content: string | undefined): void

@@ -28,6 +28,7 @@ import type { RecordedEvent } from '../events/index.js'
  * The one composition root: every CLI command and every test that needs the whole ledger gets it
  * from here, so the architecture is visible in one place.
  */
+
 export interface ComposeOptions {
   logger?: Logger
   clock?: () => Date

@@ -3,7 +3,7 @@ import type { LedgerEvent } from '../../events/index.js'
 /**
  * The seed as authored: every event of the bundled dataset, in ledger order, from the archived ABC News
  * article of 2016-11-17 (a Thursday). Quotes carry only their `exact` text (plus prefix/suffix when not
- * unique); `buildSeed` pins them to offsets, gives each event its fixed id and writes the log entries.
+ * unique); `scripts/buildSeed.ts` pins them to offsets, gives each event its fixed id and writes the log entries.
  * The article source's `content` and `contentSha256` are filled in from the archived file.
  *
  * `key` names an event for ever: it seeds the event's id, so renaming one changes the seed's root.

@@ -31,6 +31,7 @@ import { lockPathFor } from '../stores/storeLock.js'
  * The copy is written beside FILE and renamed into place once complete and synced, so FILE is never a
  * half-written store.
  */
+
 export const BackupArguments = z.object({
   file: z.string().min(1, 'name the file to write the copy to'),
   force: z.boolean().default(false),

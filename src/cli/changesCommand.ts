@@ -3,7 +3,7 @@ import { endOf, isDimension, JurisdictionKind, PartialDate, Slug, startOf } from
 import { compose } from '../compose.js'
 import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
-import { checkKnownPosition, KnownAt, todayUtc } from '../http/readContext.js'
+import { checkKnownPosition, knownAtPositionFor, KnownAt, todayUtc } from '../readModels/knownAt.js'
 import { createLogger } from './logger.js'
 import { parseOptions } from './options.js'
 import { textTable } from './table.js'
@@ -38,11 +38,9 @@ export async function changesCommand(options: Record<string, unknown>, config: C
   const ledger = await compose(config, { logger: createLogger('warn', 'stderr'), access: 'read' })
   try {
     const { reader } = ledger
-    const check = (position: number) => checkKnownPosition(position, ledger.runner.size, () => ledger.store.head())
-    if (knownAt !== undefined && 'position' in knownAt) await check(knownAt.position)
-    const knownAtPosition = reader.resolveKnownAt(knownAt)
+    const knownAtPosition = await knownAtPositionFor(ledger, knownAt)
     if (since !== undefined) {
-      await check(since)
+      await checkKnownPosition(since, ledger.runner.size, () => ledger.store.head())
       const changes = reader
         .changesSince(since, knownAtPosition ?? -1, todayUtc(() => new Date()))
         .filter(

@@ -1,8 +1,7 @@
-import { CalendarDate } from '../../events/index.js'
 import { compose } from '../compose.js'
 import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
-import { checkKnownPosition, KnownAt, todayUtc } from '../http/readContext.js'
+import { AsOf, knownAtPositionFor, KnownAt, todayUtc } from '../readModels/knownAt.js'
 import { createLogger } from './logger.js'
 import { textTable } from './table.js'
 
@@ -14,7 +13,7 @@ export async function stanceCommand(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   const asOf = options.asOf ?? todayUtc(() => new Date())
-  if (!CalendarDate.safeParse(asOf).success) throw new LedgerError('invalid_request', `--as-of: expected YYYY-MM-DD, got ${asOf}`)
+  if (!AsOf.safeParse(asOf).success) throw new LedgerError('invalid_request', `--as-of: expected YYYY-MM-DD, got ${asOf}`)
   const knownAt = options.knownAt === undefined ? undefined : KnownAt.safeParse(options.knownAt)
   if (knownAt !== undefined && !knownAt.success) throw new LedgerError('invalid_request', `--known-at: ${knownAt.error.issues[0]?.message}`)
   const ledger = await compose(config, { logger: createLogger('warn', 'stderr'), access: 'read' })
@@ -22,10 +21,7 @@ export async function stanceCommand(
     const { reader } = ledger
     const jurisdiction = reader.jurisdictionOf(jurisdictionId)
     if (jurisdiction === null) throw new LedgerError('not_found', `no jurisdiction ${jurisdictionId}`)
-    if (knownAt?.data !== undefined && 'position' in knownAt.data) {
-      await checkKnownPosition(knownAt.data.position, ledger.runner.size, () => ledger.store.head())
-    }
-    const answer = reader.stanceAnswer(jurisdictionId, asOf, reader.resolveKnownAt(knownAt?.data))
+    const answer = reader.stanceAnswer(jurisdictionId, asOf, await knownAtPositionFor(ledger, knownAt?.data))
     if (options.json === true) {
       out.write(`${JSON.stringify(answer, null, 2)}\n`)
       return 0

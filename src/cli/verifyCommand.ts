@@ -11,7 +11,7 @@ import { verifierKey } from '../log/checkpoint.js'
 import { loadSigningKey } from '../log/signingKey.js'
 import { checkCheckpointAgainst, EntryChecker, type EntryProblem } from '../log/verifyLog.js'
 import type { EventStore } from '../stores/eventStore.js'
-import { contentSha256 } from '../writeModel/contentSha256.js'
+import { sha256Hex } from '../sha256Hex.js'
 import { locateQuote } from '../writeModel/locateQuote.js'
 import { createLogger } from './logger.js'
 
@@ -20,6 +20,7 @@ import { createLogger } from './logger.js'
  * contiguous, hold the log to every checkpoint it kept (signature, size, root), and re-check every
  * quote. `verify --entries FILE [--checkpoint FILE] [--key VKEY]` does the log part offline.
  */
+
 export interface VerifyOptions {
   entries?: string
   checkpoint?: string
@@ -165,7 +166,7 @@ async function onStore(config: Config, options: VerifyOptions, out: Out): Promis
         unverifiable += 1
         continue
       }
-      if (contentSha256(source.content) !== source.contentSha256) {
+      if (sha256Hex(source.content) !== source.contentSha256) {
         out(`FAIL the archived content of ${current} does not match its contentSha256`)
         return 1
       }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { createHash } from 'node:crypto'
+import type { KnownAt } from '../readModels/knownAt.js'
 import { prefersHtml } from './pages/prefersHtml.js'
 
 /** How a GET answer may be kept and revalidated. */
@@ -65,4 +66,14 @@ declare module 'fastify' {
     /** Answers that change without the ledger moving (metrics, streams): no ETag, never kept. */
     conditional?: false
   }
+}
+
+/**
+ * Whether a read names both clocks exactly: `knownAt` as a position and an explicit `asOf`. Its answer
+ * is then the same forever, on any replica, so its validators make it immutable. A `knownAt`
+ * timestamp is not enough: a later write may still be recorded before it.
+ */
+export function pinsBothClocks(request: { query: unknown }): boolean {
+  const query = request.query as { asOf?: string; knownAt?: KnownAt }
+  return query.asOf !== undefined && query.knownAt !== undefined && 'position' in query.knownAt
 }

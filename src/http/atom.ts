@@ -2,6 +2,7 @@
  * A small Atom (RFC 4287) writer: the feed's own elements and one entry per item, everything escaped.
  * Tested by parsing its output back (test/http/changes.test.ts).
  */
+
 export interface AtomEntry {
   id: string
   title: string

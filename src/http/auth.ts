@@ -5,6 +5,7 @@ import { LedgerError } from '../errors.js'
  * Bearer tokens from LEDGER_TOKENS (write) and LEDGER_READ_TOKENS (read). Tokens are compared as
  * SHA-256 digests with timingSafeEqual, so neither the comparison nor the digest length leaks anything.
  */
+
 export interface NamedToken {
   name: string
   token: string

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { ErrorCode } from '../errors.js'
 import { problemCatalogue } from './problems.js'
-import { ProblemSchema } from './schemas.js'
+import { Problem } from './schemas.js'
 
 /** A 200 whose body is text in other media types than JSON: what it is, and an example of each. */
 export interface TextAnswers {
@@ -41,7 +41,7 @@ const header = (description: string, schema: object = { type: 'string' }) => ({
 })
 
 const components = {
-  schemas: { Problem: z.toJSONSchema(ProblemSchema, { target: 'draft-2020-12' }) },
+  schemas: { Problem: z.toJSONSchema(Problem, { target: 'draft-2020-12' }) },
   headers: {
     ETag: header('A strong entity tag of this answer: send it back in If-None-Match to revalidate'),
     CacheControl: header(

@@ -10,6 +10,7 @@ import { LedgerError } from '../errors.js'
  * another query's cursor is refused rather than read wrongly. A page is also cut short of a byte
  * budget, so no answer grows past it whatever its items weigh.
  */
+
 export const DEFAULT_LIMIT = 100
 export const MAX_LIMIT = 1_000
 /** A page's items stop before their JSON passes this; an answer stays well under 1 MB. */

@@ -9,7 +9,6 @@ import { isStoreUnavailable } from '../stores/storeUnavailable.js'
  */
 const table: Record<ErrorCode, { status: number; title: string }> = {
   invalid_request: { status: 400, title: 'The request is not valid' },
-  duplicate_event_in_request: { status: 400, title: 'The same event id appears twice in the request' },
   expected_revision_misplaced: { status: 400, title: 'expectedRevision may stand only on a stream’s first event' },
   invalid_string: { status: 400, title: 'A string is not valid Unicode' },
   body_too_large: { status: 413, title: 'The request body is too large' },
@@ -27,6 +26,7 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   wrong_expected_revision: { status: 409, title: 'The stream is not at the expected revision' },
   idempotency_conflict: { status: 409, title: 'The event id is already used for other content' },
   partial_append: { status: 503, title: 'The request was only partly written: retry it with the same ids' },
+  duplicate_event_id: { status: 409, title: 'A concurrent write stored one of these event ids first' },
   jurisdiction_not_registered: { status: 422, title: 'The jurisdiction is not registered' },
   source_not_registered: { status: 422, title: 'The source is not registered' },
   parent_not_registered: { status: 422, title: 'The parent jurisdiction is not registered' },
@@ -51,6 +51,10 @@ const table: Record<ErrorCode, { status: number; title: string }> = {
   store_damaged: { status: 503, title: 'The store file is damaged' },
   store_not_a_ledger: { status: 503, title: 'The store file is not a policy-ledger store' },
   store_inaccessible: { status: 503, title: 'The store file cannot be opened' },
+  store_durability: { status: 503, title: 'The store is not set up to keep acknowledged writes' },
+  foreign_store_file: { status: 503, title: 'The store file was written by a newer policy-ledger' },
+  corrupt_event: { status: 503, title: 'A stored event cannot be read' },
+  corrupt_ledger_event: { status: 503, title: 'The store holds an event the ledger did not write' },
   internal: { status: 500, title: 'Internal error' },
 }
 

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { dimensions, Slug } from '../../events/index.js'
-import { AsOf, KnownAt } from './readContext.js'
+import { AsOf, KnownAt } from '../readModels/knownAt.js'
 
 /**
  * Documented shapes shared by the routes: parameters with examples from the seed, and the response
  * schemas of the headline answers. They feed both validation and the OpenAPI document.
  */
+
 export const JurisdictionIdParams = z.strictObject({
   id: Slug.meta({ description: 'a jurisdiction id (slug)', examples: ['us-pa-philadelphia'] }),
 })
@@ -15,7 +16,7 @@ export const KnownAtQuery = KnownAt.meta({ examples: ['54', '2026-11-20T12:00:00
 
 /** What backs a value: a policy event, or only statements (see DESIGN, "Stance semantics"). */
 export const Support = z.enum(['policy', 'statement']).meta({ examples: ['policy'] })
-export const SupportSchema = Support.nullable().meta({
+export const NullableSupport = Support.nullable().meta({
   description: 'policy: an enacted policy (or a reaffirmation naming one) is in the run; statement: only words are; null for unknown',
 })
 
@@ -29,7 +30,7 @@ export const Dimension = z
   .enum(dimensions as [string, ...string[]])
   .meta({ examples: ['detainer_hold'] })
 
-export const DimensionStanceSchema = z.object({
+export const DimensionStance = z.object({
   value: z
     .string()
     .meta({
@@ -54,10 +55,10 @@ export const DimensionStanceSchema = z.object({
       description:
         'a counted claim has a reduced-precision date whose period contains asOf (not its last day)',
     }),
-  support: SupportSchema,
+  support: NullableSupport,
 })
 
-export const StanceAnswerSchema = z.object({
+export const StanceAnswer = z.object({
   jurisdictionId: z.string(),
   asOf: z.string(),
   knownAtPosition: z
@@ -69,11 +70,11 @@ export const StanceAnswerSchema = z.object({
         'the highest position considered; repeat with knownAt=<it> for the same answer forever',
     }),
   stance: z
-    .record(z.string(), DimensionStanceSchema)
+    .record(z.string(), DimensionStance)
     .meta({ description: 'every dimension of the taxonomy' }),
 })
 
-export const JurisdictionListSchema = z.object({
+export const JurisdictionList = z.object({
   asOf: z.string(),
   knownAtPosition: z.number().int().nullable(),
   jurisdictions: z.array(
@@ -83,7 +84,7 @@ export const JurisdictionListSchema = z.object({
       kind: z.string(),
       ocdId: z.string(),
       stance: z.record(z.string(), z.string()),
-      support: z.record(z.string(), SupportSchema).meta({ description: 'what backs each value: policy, statement, or null for unknown' }),
+      support: z.record(z.string(), NullableSupport).meta({ description: 'what backs each value: policy, statement, or null for unknown' }),
     }),
   ),
   total: z
@@ -94,7 +95,7 @@ export const JurisdictionListSchema = z.object({
   nextCursor: NextCursor,
 })
 
-export const CheckpointSchema = z.object({
+export const Checkpoint = z.object({
   origin: z.string(),
   treeSize: z.number().int(),
   rootHash: z.string().meta({ description: 'hex' }),
@@ -106,18 +107,18 @@ export const CheckpointSchema = z.object({
     }),
 })
 
-export const InclusionProofSchema = z.object({
+export const InclusionProof = z.object({
   leafIndex: z.number().int(),
   treeSize: z.number().int(),
   auditPath: z.array(z.string()),
 })
-export const ConsistencyProofSchema = z.object({
+export const ConsistencyProof = z.object({
   first: z.number().int(),
   second: z.number().int(),
   proof: z.array(z.string()),
 })
 
-export const ProblemSchema = z
+export const Problem = z
   .object({
     type: z.string(),
     title: z.string(),
@@ -130,7 +131,7 @@ export const ProblemSchema = z
 
 const Position = z.number().int()
 
-export const ValidTimeChangeSchema = z.object({
+export const ValidTimeChange = z.object({
   jurisdictionId: z.string(),
   dimension: z.string(),
   on: z.string().meta({ description: 'the on of the claim that made the change (a partial date)', examples: ['2016-01'] }),
@@ -142,7 +143,7 @@ export const ValidTimeChangeSchema = z.object({
   support: Support.meta({ description: 'what backs the claim that made the change' }),
 })
 
-export const RecordTimeChangeSchema = z.object({
+export const RecordTimeChange = z.object({
   jurisdictionId: z.string(),
   dimension: z.string(),
   before: z.string().meta({ description: 'today’s value as known at since' }),
@@ -151,13 +152,13 @@ export const RecordTimeChangeSchema = z.object({
 })
 
 /** `GET /changes?from=&to=` and `GET /changes?since=`: one schema, two shapes. */
-export const ChangesSchema = z.union([
+export const Changes = z.union([
   z
     .object({
       from: z.string(),
       to: z.string(),
       knownAtPosition: Position.nullable(),
-      changes: z.array(ValidTimeChangeSchema),
+      changes: z.array(ValidTimeChange),
       nextCursor: NextCursor,
     })
     .meta({ title: 'ValidTimeChanges', description: 'with from and to: the points where a value changed, ordered by on then position' }),
@@ -165,7 +166,7 @@ export const ChangesSchema = z.union([
     .object({
       since: Position,
       knownAtPosition: Position.nullable(),
-      changes: z.array(RecordTimeChangeSchema),
+      changes: z.array(RecordTimeChange),
       nextCursor: NextCursor,
     })
     .meta({ title: 'RecordTimeChanges', description: 'with since: what a client that last looked at since must update; ask next with since=<knownAtPosition>' }),

@@ -1,12 +1,13 @@
 import type { Quote } from '../../events/index.js'
 import type { SourceRecord } from '../../projections/index.js'
-import { contentSha256 } from '../writeModel/contentSha256.js'
+import { sha256Hex } from '../sha256Hex.js'
 import { locateQuote } from '../writeModel/locateQuote.js'
 
 /**
  * Re-checks a quote against the archived text it was pinned in: the first source with content along the
  * `via` chain, whose content must still hash to its recorded contentSha256.
  */
+
 export interface SourceLookup {
   sourceOf(sourceId: string): SourceRecord | null
   sourceContent(sourceId: string): string | undefined
@@ -28,7 +29,7 @@ export function checkQuote(sources: SourceLookup, sourceId: string, quote: Quote
     const source = sources.sourceOf(current)
     const content = source?.hasContent === true ? sources.sourceContent(current) : undefined
     if (source !== null && content !== undefined) {
-      if (contentSha256(content) !== source.contentSha256) {
+      if (sha256Hex(content) !== source.contentSha256) {
         return { verified: false, checkedAgainst: current, reason: 'the archived content no longer matches its contentSha256' }
       }
       const location = locateQuote(content, quote)

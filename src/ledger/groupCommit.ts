@@ -1,8 +1,7 @@
-import { LedgerError } from '../errors.js'
-import { DuplicateEventId, PartialAppend, WrongExpectedRevision, type EventStore, type StoredEvent, type StreamAppend } from '../stores/eventStore.js'
+import { DuplicateEventId, type EventStore, type StoredEvent, type StreamAppend } from '../stores/eventStore.js'
 import type { ProposedEvent } from '../writeModel/proposedEvent.js'
 import type { WriteFacts } from '../writeModel/writeState.js'
-import { handleWrite, resultOf, type WriteDeps } from './handleWrite.js'
+import { handleWrite, type WriteDeps } from './handleWrite.js'
 import { checkEvents, type CheckedEvent, type RecordContext, type RecordOutcome } from './writeRequest.js'
 
 /**
@@ -12,6 +11,7 @@ import { checkEvents, type CheckedEvent, type RecordContext, type RecordOutcome 
  * request stays all or nothing: one that breaks a rule is refused alone and the others go on. Should
  * the shared append fail, each request is tried again alone.
  */
+
 export interface RecordEventsDeps {
   store: EventStore
   /** The stored facts, read from the store's tables. */
@@ -75,7 +75,7 @@ export function createRecordEvents(deps: RecordEventsDeps): RecordEvents {
           append: (runs) => append(runs, 1),
         })
       } catch (error) {
-        if (!(error instanceof DuplicateEventId) || attempt >= 3) throw translate(error)
+        if (!(error instanceof DuplicateEventId) || attempt >= 3) throw error
       }
     }
   }
@@ -99,7 +99,7 @@ export function createRecordEvents(deps: RecordEventsDeps): RecordEvents {
           }),
       }
       const handled = handleWrite(request.events, request.context, writeDeps)
-        .catch((error: unknown) => (error instanceof RetryAlone ? alone(request) : Promise.reject(translate(error))))
+        .catch((error: unknown) => (error instanceof RetryAlone ? alone(request) : Promise.reject(error)))
         .then(request.resolve, request.reject)
       // the next request decides on what this one leaves: wait until it has appended or finished
       await Promise.race([appended, handled])
@@ -174,27 +174,4 @@ export function createRecordEvents(deps: RecordEventsDeps): RecordEvents {
       if (!draining) void drain()
     })
   }
-}
-
-/** Store errors as the API's: a conflict, a partial append to retry, a full disk. */
-function translate(error: unknown): unknown {
-  if (error instanceof WrongExpectedRevision) {
-    return new LedgerError('wrong_expected_revision', error.message, {
-      stream: error.stream,
-      expectedRevision: error.expectedRevision,
-      currentRevision: error.currentRevision,
-    })
-  }
-  if (error instanceof PartialAppend) {
-    return new LedgerError('partial_append', `${error.message}; retry the same request with the same ids to complete it`, {
-      written: error.written.map(resultOf),
-    })
-  }
-  const code = (error as { code?: unknown } | null)?.code
-  if (code === 'SQLITE_FULL') {
-    return new LedgerError('store_full', 'the store has no space left for this write; nothing of it was written. Free space on its disk and retry', {
-      retryAfter: 30,
-    })
-  }
-  return error
 }

@@ -2,10 +2,10 @@ import { CURRENT_SCHEMA_VERSION, type Metadata } from '../../events/index.js'
 import { LedgerError } from '../errors.js'
 import { canonicalJson } from '../log/canonicalJson.js'
 import { entryFromCanonical, leafHash } from '../log/entry.js'
-import type { EventToAppend, StoredEvent, StreamAppend } from '../stores/eventStore.js'
+import { appendedEvent, type EventToAppend, type StoredEvent, type StreamAppend } from '../stores/eventStore.js'
 import { decide, type Run } from '../writeModel/decide.js'
 import type { WriteFacts } from '../writeModel/writeState.js'
-import type { CheckedEvent, RecordContext, RecordedResult, RecordOutcome } from './writeRequest.js'
+import type { CheckedEvent, RecordContext, RecordOutcome } from './writeRequest.js'
 
 /**
  * The command handler: one write request, start to end. Read what the store holds, set aside events
@@ -13,6 +13,7 @@ import type { CheckedEvent, RecordContext, RecordedResult, RecordOutcome } from 
  * metadata, append, and answer with where they landed. How appends of concurrent requests share a
  * transaction is the scheduler's business (groupCommit.ts), behind `append`.
  */
+
 export interface WriteDeps {
   /** Resolves once this instance has applied everything the store holds. */
   caughtUp(): Promise<void>
@@ -29,13 +30,8 @@ export interface WriteDeps {
 export async function handleWrite(events: readonly CheckedEvent[], context: RecordContext, deps: WriteDeps): Promise<RecordOutcome> {
   await deps.caughtUp()
   const existing = idempotent(events, await deps.recorded(events.map((event) => event.id)))
-  const fresh = events.flatMap((event, index) => (existing.has(event.id) ? [] : [{ event, index }]))
-  if (fresh.length === 0) return outcome(events, existing, [])
-  const decision = decide(
-    deps.facts(),
-    fresh.map(({ event }) => event),
-    fresh.map(({ index }) => index),
-  )
+  const decision = decide(deps.facts(), events, { recorded: new Set(existing.keys()) })
+  if (decision.runs.length === 0) return outcome(events, existing, [])
   const metadata = metadataFor(context, deps.recordedAt())
   const stored = await deps.append(toAppend(decision.runs, metadata, events), decision.after)
   return outcome(events, existing, stored)
@@ -84,22 +80,11 @@ function toAppend(runs: readonly Run[], metadata: Metadata, events: readonly Che
   }))
 }
 
-export function resultOf(stored: StoredEvent): RecordedResult {
-  return {
-    id: stored.id,
-    type: stored.type,
-    stream: stored.stream,
-    revision: stored.revision,
-    position: stored.position,
-    recordedAt: (stored.metadata as Metadata).recordedAt,
-  }
-}
-
 function outcome(events: readonly CheckedEvent[], existing: Map<string, StoredEvent>, stored: readonly StoredEvent[]): RecordOutcome {
   const written = new Map(stored.map((event) => [event.id, event]))
   return {
     allDuplicates: stored.length === 0,
     written: stored.length,
-    events: events.map((event) => resultOf(existing.get(event.id) ?? written.get(event.id)!)),
+    events: events.map((event) => appendedEvent(existing.get(event.id) ?? written.get(event.id)!)),
   }
 }

@@ -12,6 +12,7 @@ import type { ProjectionRunner } from '../runner/projectionRunner.js'
  * that is empty or holds an exact prefix of them: how the seed is loaded and how a store migrates.
  * Each batch is one append; an interrupted import leaves a prefix, and running it again completes it.
  */
+
 export interface ImportEntriesDeps {
   store: EventStore
   runner: ProjectionRunner
@@ -76,7 +77,7 @@ export async function importEntries(
     const decision = decide(
       deps.facts,
       batch.map(({ envelope }) => ({ ...envelope, expectedRevision: undefined })),
-      batch.map((_, i) => lineNumber - batch.length + i + 1),
+      { indexes: batch.map((_, i) => lineNumber - batch.length + i + 1) },
     )
     const byId = new Map(batch.map((entry) => [entry.envelope.id, entry]))
     const runs: StreamAppend[] = decision.runs.map((run) => ({

@@ -1,16 +1,22 @@
 import { z } from 'zod'
-import { EventId, eventDataSchemas, eventTypes, streamOf, type LedgerEvent } from '../../events/index.js'
+import { EventId, eventDataSchemas, eventTypes, type LedgerEvent } from '../../events/index.js'
 import { LedgerError } from '../errors.js'
 import { canonicalJson, NotCanonicalisable } from '../log/canonicalJson.js'
+import type { AppendedEvent } from '../stores/eventStore.js'
+import { ExpectedRevision } from '../writeModel/expectedRevision.js'
 import type { ProposedEvent } from '../writeModel/proposedEvent.js'
 
 /**
  * The write contract: what a request carries (the body of `POST /events`, the event lines of
  * `import`), and what recording it answers. 1 to 1 000 events, each validated whole before anything
- * is written.
+ * is written. Where `expectedRevision` may stand is a rule of the write model (`decide`), not of the
+ * schema, so both ways in are held to it once.
  */
-export const ExpectedRevisionSchema = z.union([z.literal('no_stream'), z.literal('any'), z.number().int().min(0)])
 
+/** One event as a client sends it: the id may be left to the server. */
+export type WriteItem = LedgerEvent & { id?: string; expectedRevision?: ExpectedRevision }
+
+// one object schema per event type; the union's type is spelled out once, above
 export const WriteItem = z.discriminatedUnion(
   'type',
   eventTypes.map((type) =>
@@ -18,10 +24,10 @@ export const WriteItem = z.discriminatedUnion(
       id: EventId.optional(),
       type: z.literal(type),
       data: eventDataSchemas[type],
-      expectedRevision: ExpectedRevisionSchema.optional(),
+      expectedRevision: ExpectedRevision.optional(),
     }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-)
+) as unknown as z.ZodType<WriteItem>
 
 export const MAX_EVENTS_PER_REQUEST = 1_000
 
@@ -31,19 +37,7 @@ export const WriteRequest = z
   })
   .superRefine((body, ctx) => {
     const seen = new Map<string, number>()
-    const streams = new Set<string>()
-    body.events.forEach((event, index) => {
-      const { id, expectedRevision } = event as { id?: string; expectedRevision?: unknown }
-      const stream = streamOf(event as LedgerEvent)
-      // judged on the request as sent, before idempotent duplicates are set aside
-      if (expectedRevision !== undefined && streams.has(stream)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['events', index, 'expectedRevision'],
-          message: `expectedRevision may stand only on the first event of ${stream} in the request`,
-        })
-      }
-      streams.add(stream)
+    body.events.forEach(({ id }, index) => {
       if (id === undefined) return
       const first = seen.get(id)
       if (first !== undefined) {
@@ -52,6 +46,12 @@ export const WriteRequest = z
       seen.set(id, index)
     })
   })
+export type WriteRequest = z.output<typeof WriteRequest>
+
+/** The request's events with their ids: a server-made one where the client left it out. */
+export function withIds(items: readonly WriteItem[], newId: () => string): ProposedEvent[] {
+  return items.map((item) => ({ ...item, id: item.id ?? newId() }))
+}
 
 export const WriteResponse = z.object({
   events: z.array(
@@ -66,21 +66,12 @@ export const WriteResponse = z.object({
   ),
 })
 
-export interface RecordedResult {
-  id: string
-  type: string
-  stream: string
-  revision: number
-  position: number
-  recordedAt: string
-}
-
 export interface RecordOutcome {
   /** True when every event was already recorded (an idempotent retry): nothing was written. */
   allDuplicates: boolean
   /** How many of the events this call wrote (the rest were already recorded). */
   written: number
-  events: RecordedResult[]
+  events: AppendedEvent[]
 }
 
 export interface RecordContext {

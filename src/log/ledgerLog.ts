@@ -11,6 +11,7 @@ import type { MerkleTree } from './merkle.js'
  * transaction (`signInline`); on EventStoreDB it is signed after the replica applied the commit and
  * saved to the checkpoint stream (`checkpoint`).
  */
+
 export interface SigningIdentity {
   origin: string
   privateKey: KeyObject

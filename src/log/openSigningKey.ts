@@ -18,6 +18,7 @@ import {
  * anything, and a key that did not sign the store's latest checkpoint is refused at start, before it
  * signs anything: never silently replaced.
  */
+
 export interface OpenSigningKeyOptions {
   /** The log's origin (LEDGER_ORIGIN): the checkpoints' key name. */
   origin: string

@@ -1,4 +1,5 @@
-import { endOf, startOf } from '../../events/index.js'
+import { z } from 'zod'
+import { endOf, JurisdictionKind, PartialDate, Slug, startOf } from '../../events/index.js'
 import { panelCells, panelDates, type Every, type PanelCell } from '../../projections/index.js'
 import type { LedgerReader } from './ledgerReader.js'
 
@@ -8,6 +9,7 @@ import type { LedgerReader } from './ledgerReader.js'
  * position so that a paper can cite a panel anyone can reproduce. Made a jurisdiction at a time, so it
  * streams in memory that does not grow with its length; every cell equals the stance endpoint's.
  */
+
 export interface PanelQuery {
   /** Partial dates, inclusive. */
   from: string
@@ -30,6 +32,29 @@ export interface PanelRow {
 
 /** Periods a panel may have: a day panel over 270 years. */
 export const MAX_PERIODS = 100_000
+
+/**
+ * What a panel is asked for, read alike by `GET /panel` and `policy-ledger panel`; each adds its own
+ * `dimension` and `knownAt` (the API's carry examples for its document) and checks the span with
+ * `checkPanelSpan`.
+ */
+export const panelRequestFields = {
+  from: PartialDate,
+  to: PartialDate,
+  every: z.enum(['day', 'month', 'quarter', 'year']),
+  at: z.enum(['end', 'start']).default('end'),
+  format: z.enum(['csv', 'ndjson']).default('csv'),
+  kind: JurisdictionKind.optional(),
+  jurisdiction: Slug.optional(),
+}
+
+/** `to` not before `from`, and a day panel of at most MAX_PERIODS days. */
+export function checkPanelSpan(query: { from: string; to: string; every: Every }, ctx: z.RefinementCtx): void {
+  if (startOf(query.from) > endOf(query.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' })
+  else if (query.every === 'day' && (Date.parse(endOf(query.to)) - Date.parse(startOf(query.from))) / 86_400_000 >= MAX_PERIODS) {
+    ctx.addIssue({ code: 'custom', path: ['every'], message: `at most ${MAX_PERIODS} periods: ask for a coarser period or a shorter span` })
+  }
+}
 
 export function panelPeriods(query: Pick<PanelQuery, 'from' | 'to' | 'every' | 'at'>): string[] {
   return panelDates(startOf(query.from), endOf(query.to), query.every, query.at)

@@ -11,6 +11,7 @@ import { readModelTables } from './tables.js'
  * runs in the caller's transaction, so on the embedded store the events, the read models' changes and
  * their positions commit together and a restart has nothing to replay.
  */
+
 export interface LocalReadModel {
   readonly name: string
   readonly version: number

@@ -5,6 +5,7 @@ import type { ReadModelName } from '../../projections/index.js'
  * rebuild drops them all and folds the log into new ones. Every table name starts with the read
  * model's prefix, so nothing else is ever dropped with them.
  */
+
 export interface ReadModelSchema {
   tables: readonly string[]
   ddl: string

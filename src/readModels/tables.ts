@@ -19,6 +19,7 @@ import { changeOn, sameChange, validTimeKey, type ChangePoint, type ChangeWinner
  * the interface the projection declares. Statements are prepared once; every call runs inside the
  * caller's transaction.
  */
+
 export interface ReadModelTables {
   jurisdictions: JurisdictionTables
   sources: SourceTables

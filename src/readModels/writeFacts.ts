@@ -8,6 +8,7 @@ import type { ClaimFacts, Lookup, SourceFacts, WriteFacts } from '../writeModel/
  * stream revisions. Archived source texts, which quotes are checked against, are read on demand and
  * the most recent kept in a cache bounded in bytes.
  */
+
 const CONTENT_CACHE_BYTES = 16 * 1024 * 1024
 
 export function sqliteWriteFacts(db: Database.Database, streamRevision: (stream: string) => number | null): WriteFacts {

@@ -1,14 +1,15 @@
 import { readEnvelope, type RecordedEvent } from '../../events/index.js'
+import { LedgerError } from '../errors.js'
 import type { StoredEvent } from '../stores/eventStore.js'
 
-export class CorruptEvent extends Error {
-  readonly code = 'corrupt_event'
+/** A stored event that does not parse as any event of the catalogue: the store is damaged. */
+export class CorruptEvent extends LedgerError {
   constructor(
     readonly position: number,
     readonly id: string,
     message: string,
   ) {
-    super(`event at position ${position} (${id}) cannot be read: ${message}`)
+    super('corrupt_event', `event at position ${position} (${id}) cannot be read: ${message}`)
   }
 }
 

@@ -8,6 +8,7 @@ import type { EventStore, Subscription } from '../stores/eventStore.js'
  * also follows the store's subscription (`start`), which brings other replicas' writes into its local
  * copy, and signs a checkpoint after each batch (`afterBatch`).
  */
+
 export interface RunnerOptions {
   store: EventStore
   /** Positions already applied at start: what the ledger file's read models hold. */

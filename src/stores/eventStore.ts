@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3'
+import { LedgerError } from '../errors.js'
+import type { ExpectedRevision } from '../writeModel/expectedRevision.js'
 
 /**
  * The one interface every store adapter implements (embedded SQLite, EventStoreDB). Positions are the
@@ -10,9 +12,6 @@ import type Database from 'better-sqlite3'
  * in `$all` order, with its resume position. The read models live beside the log in the same file and
  * are folded by the `InlineFold`, in the transaction that stores the events locally.
  */
-
-/** `no_stream`, `any`, or the stream's last revision before the append. */
-export type ExpectedRevision = 'no_stream' | 'any' | number
 
 /** An event ready to store: its entry bytes and leaf hash are made once, before the append. */
 export interface EventToAppend {
@@ -71,37 +70,66 @@ export interface SubscriptionHandlers {
 }
 
 /** Thrown when a stream's revision is not what the append expected. */
-export class WrongExpectedRevision extends Error {
-  readonly code = 'wrong_expected_revision'
+export class WrongExpectedRevision extends LedgerError {
   constructor(
     readonly stream: string,
     readonly expectedRevision: ExpectedRevision,
     /** The stream's last revision, null when it does not exist. */
     readonly currentRevision: number | null,
   ) {
-    super(`stream ${stream} is at revision ${currentRevision ?? 'none'}, expected ${expectedRevision}`)
+    super('wrong_expected_revision', `stream ${stream} is at revision ${currentRevision ?? 'none'}, expected ${expectedRevision}`, {
+      stream,
+      expectedRevision,
+      currentRevision,
+    })
   }
 }
 
 /** Thrown when an appended event's id is already stored (a race the caller resolves by re-reading). */
-export class DuplicateEventId extends Error {
-  readonly code = 'duplicate_event_id'
+export class DuplicateEventId extends LedgerError {
   constructor(readonly id: string) {
-    super(`event ${id} is already stored`)
+    super('duplicate_event_id', `event ${id} is already stored`)
   }
+}
+
+/** Where an appended event landed: what a write answers for each of its events. */
+export interface AppendedEvent {
+  id: string
+  type: string
+  stream: string
+  revision: number
+  position: number
+  recordedAt: string
+}
+
+export function appendedEvent(stored: StoredEvent): AppendedEvent {
+  const { id, type, stream, revision, position } = stored
+  return { id, type, stream, revision, position, recordedAt: (stored.metadata as { recordedAt: string }).recordedAt }
 }
 
 /**
  * On EventStoreDB a multi-stream request is appended run by run; when a later run fails, this says
- * which events were written before it.
+ * which events were written before it, so the client can complete it by retrying with the same ids.
  */
-export class PartialAppend extends Error {
-  readonly code = 'partial_append'
+export class PartialAppend extends LedgerError {
   constructor(
     readonly written: StoredEvent[],
     override readonly cause: Error,
   ) {
-    super(`the append stopped after ${written.length} events: ${cause.message}`)
+    super(
+      'partial_append',
+      `the append stopped after ${written.length} events: ${cause.message}; retry the same request with the same ids to complete it`,
+      { written: written.map(appendedEvent) },
+    )
+  }
+}
+
+/** The embedded store's disk is full: the transaction was rolled back, nothing of it was written. */
+export class StoreFull extends LedgerError {
+  constructor() {
+    super('store_full', 'the store has no space left for this write; nothing of it was written. Free space on its disk and retry', {
+      retryAfter: 30,
+    })
   }
 }
 

@@ -15,6 +15,7 @@ import { LedgerError } from '../errors.js'
  * is small beside reading the events at start. A read-only open (export, verify, backup beside a
  * server) cannot harm the file, so it only gets the cheap checks.
  */
+
 export interface OpenSqliteFileOptions {
   readonly?: boolean
   fileMustExist?: boolean

@@ -21,6 +21,7 @@ import { LedgerError } from '../errors.js'
  * in this process may open the lock file except SQLite (which knows this and keeps such descriptors
  * open); the pid is read back through SQLite, never with fs.
  */
+
 export interface StoreLock {
   release(): void
 }

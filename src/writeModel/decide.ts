@@ -1,6 +1,6 @@
 import { changeTypes, streamOf, UNKNOWN, type Quote } from '../../events/index.js'
-import { LedgerError, type ErrorCode } from '../errors.js'
-import { contentSha256 } from './contentSha256.js'
+import { LedgerError, type ErrorCode, type RuleCode } from '../errors.js'
+import { sha256Hex } from '../sha256Hex.js'
 import { locateQuote } from './locateQuote.js'
 import type { ProposedEvent } from './proposedEvent.js'
 import {
@@ -34,30 +34,35 @@ export interface WriteDecision {
   after: WriteState
 }
 
+export interface DecideOptions {
+  /** Ids of the request's events already recorded (idempotent duplicates): judged for placement only. */
+  recorded?: ReadonlySet<string>
+  /** `indexes[i]` is where `events[i]` stands for error paths (default `i`): an import's line numbers. */
+  indexes?: readonly number[]
+}
+
 /**
- * Decides whether a request's new events may be written: the caller has checked the schema and left
- * out idempotent duplicates. First every `expectedRevision`, then the rules, event by event in array
- * order against the stored state plus the request's earlier events (so a request may register a source
- * and cite it). Throws a `LedgerError` naming the first event that fails; `state` is never changed.
- *
- * `requestIndexes[i]` is where `events[i]` stood in the request as sent (default `i`), so that error
- * paths point into what the client sent even when duplicates were left out.
+ * Decides whether a request's new events may be written; the caller has checked the schema and the
+ * idempotent duplicates' content. First where each `expectedRevision` stands, on the request as sent;
+ * then, for the events not yet recorded, every `expectedRevision` against the stored state, then the
+ * rules, event by event in array order against the stored state plus the request's earlier events (so
+ * a request may register a source and cite it). Throws a `LedgerError` naming the first event that
+ * fails; `state` is never changed.
  */
-export function decide(
-  state: WriteFacts,
-  events: readonly ProposedEvent[],
-  requestIndexes: readonly number[] = [],
-): WriteDecision {
+export function decide(state: WriteFacts, events: readonly ProposedEvent[], options: DecideOptions = {}): WriteDecision {
   const proposals = events.map((event, i) => ({
     event,
     stream: streamOf(event),
-    index: requestIndexes[i] ?? i,
+    index: options.indexes?.[i] ?? i,
   }))
-  checkExpectedRevisions(state, proposals)
+  checkPlacement(proposals)
+  const recorded = options.recorded ?? new Set<string>()
+  const fresh = proposals.filter(({ event }) => !recorded.has(event.id))
+  checkExpectedRevisions(state, fresh)
 
   const next = overlay(state)
   const runs: Run[] = []
-  for (const { event, stream, index } of proposals) {
+  for (const { event, stream, index } of fresh) {
     checkRules(next, event, index)
     const last = runs.at(-1)
     if (last?.stream === stream) {
@@ -81,26 +86,29 @@ interface Proposal {
 }
 
 /**
- * A misplaced `expectedRevision` is a malformed request (400), reported before any mismatch (409) so a
- * client never learns a revision from a request it must rewrite anyway.
+ * `expectedRevision` stands on a stream's first event in the request as sent, duplicates included: the
+ * one check of this rule, for every way in. A misplaced one is a malformed request (400), reported
+ * before any mismatch (409) so a client never learns a revision from a request it must rewrite anyway.
  */
-function checkExpectedRevisions(state: WriteFacts, proposals: readonly Proposal[]): void {
+function checkPlacement(proposals: readonly Proposal[]): void {
   const seen = new Set<string>()
-  const firsts: Proposal[] = []
   for (const proposal of proposals) {
     const { event, stream } = proposal
-    if (seen.has(stream)) {
-      if (event.expectedRevision !== undefined) {
-        const message = `expectedRevision may only stand on the first event of stream ${stream} in a request`
-        throw rejection('expected_revision_misplaced', proposal, 'expectedRevision', message)
-      }
-    } else {
-      seen.add(stream)
-      firsts.push(proposal)
+    if (seen.has(stream) && event.expectedRevision !== undefined) {
+      const message = `expectedRevision may only stand on the first event of stream ${stream} in a request`
+      throw rejection('expected_revision_misplaced', proposal, 'expectedRevision', message)
     }
+    seen.add(stream)
   }
-  for (const proposal of firsts) {
+}
+
+/** The first new event of each stream holds its `expectedRevision` against the stored state. */
+function checkExpectedRevisions(state: WriteFacts, fresh: readonly Proposal[]): void {
+  const seen = new Set<string>()
+  for (const proposal of fresh) {
     const { event, stream } = proposal
+    if (seen.has(stream)) continue
+    seen.add(stream)
     const expected = event.expectedRevision
     const current = state.streams.get(stream) ?? null
     const matches =
@@ -134,11 +142,11 @@ function rejection(
 }
 
 function checkRules(state: WriteState, event: ProposedEvent, index: number): void {
-  const fail = (code: ErrorCode, field: string, message: string): never => {
+  const fail = (code: RuleCode, field: string, message: string): never => {
     throw rejection(code, { event, index }, `data/${field}`, message)
   }
   const requireSource = (
-    code: ErrorCode,
+    code: RuleCode,
     field: string,
     sourceId: string | undefined,
     what: string,
@@ -198,7 +206,7 @@ function checkRules(state: WriteState, event: ProposedEvent, index: number): voi
       }
       requireSource('via_not_registered', 'via', via, 'via source')
       if (content !== undefined && declared !== undefined) {
-        const actual = contentSha256(content)
+        const actual = sha256Hex(content)
         if (actual !== declared) {
           fail(
             'content_hash_mismatch',
@@ -299,7 +307,7 @@ function target(
   jurisdictionId: string,
   claimId: string,
   field: string,
-  fail: (code: ErrorCode, field: string, message: string) => never,
+  fail: (code: RuleCode, field: string, message: string) => never,
 ): ClaimFacts {
   const claim = state.claims.get(claimId)
   if (claim === undefined) {

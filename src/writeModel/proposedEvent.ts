@@ -1,5 +1,5 @@
 import type { LedgerEvent } from '../../events/index.js'
-import type { ExpectedRevision } from '../stores/eventStore.js'
+import type { ExpectedRevision } from './expectedRevision.js'
 
 /** One event of a write request after schema validation, with its id assigned. */
 export type ProposedEvent = LedgerEvent & {

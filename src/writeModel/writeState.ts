@@ -10,6 +10,7 @@ import type { ClaimType, LedgerEvent, Quote } from '../../events/index.js'
  * request's tentative events over the stored facts with maps that read through to them, and relies on
  * that to leave the stored facts untouched.
  */
+
 export interface Lookup<K, V> {
   get(key: K): V | undefined
   has(key: K): boolean

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../../src/sha256Hex.js'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { z } from 'zod'
@@ -13,7 +13,7 @@ import {
 } from '../../events/index.js'
 import { entryOf, leafHash } from '../../src/log/entry.js'
 import { rootFromLeafHashes } from '../../src/log/merkle.js'
-import { buildSeed, seedId } from '../../data/seed/buildSeed.js'
+import { buildSeed, seedId } from '../../scripts/buildSeed.js'
 import { seedEvents } from '../../data/seed/claims.js'
 
 const articleBytes = readFileSync(
@@ -22,8 +22,6 @@ const articleBytes = readFileSync(
 const article = articleBytes.toString('utf8')
 const committed = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8')
 const lines = committed.split('\n').slice(0, -1)
-
-const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 const envelopes: (EventEnvelope & { stream: string })[] = lines.map((line) => {
   const read = readEnvelope(JSON.parse(line))
@@ -53,7 +51,7 @@ function contentOf(sourceId: string): string | undefined {
 }
 
 t.test('the archived article is the one the seed was built from', async (t) => {
-  t.equal(sha256(articleBytes), 'ab294539dc0de5d2a5f5e1c35775427d38eb238cefaf5ab50d7eda4d5c88628b')
+  t.equal(sha256Hex(articleBytes), 'ab294539dc0de5d2a5f5e1c35775427d38eb238cefaf5ab50d7eda4d5c88628b')
 })
 
 t.test('data/seed.ndjson is exactly what buildSeed makes from the article', async (t) => {
@@ -145,7 +143,7 @@ t.test('the article source archives the article with its hash', async (t) => {
   const source = articleSources[0]!
   t.match(source, { kind: 'news-article', publisher: 'ABC News', publishedOn: '2016-11-17' })
   t.equal(source.content, article)
-  t.equal(source.contentSha256, sha256(Buffer.from(source.content!, 'utf8')))
+  t.equal(source.contentSha256, sha256Hex(Buffer.from(source.content!, 'utf8')))
   for (const other of sources.values()) {
     if (other !== source)
       t.equal(other.via, source.sourceId, `${other.sourceId} is reported by the article`)

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { pressStatement, seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
+import { pressStatement } from '../support/eventBuilders.js'
+import { seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 
 /** Debian's Chromium: `.ci/run` installs it when missing; never a browser downloaded by playwright. */
 const CHROMIUM = '/usr/bin/chromium'

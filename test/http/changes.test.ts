@@ -11,7 +11,8 @@ import { parseConfig } from '../../src/config/config.js'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { streamExample, streamExampleEventId } from '../../src/http/answerExamples.js'
 import { changeStreamRoutes, Outbox, type Message } from '../../src/http/routes/changeStream.js'
-import { authorised, lastSeedPosition, pressStatement, seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
+import { pressStatement } from '../support/eventBuilders.js'
+import { authorised, lastSeedPosition, seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
 const reaffirmation = seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')

@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url'
 import type { z } from 'zod'
 import { atomExample, atomExampleUrl, panelCsvExample, panelExampleUrl, panelNdjsonExample } from '../../src/http/answerExamples.js'
 import {
-  ChangesSchema,
-  CheckpointSchema,
-  ConsistencyProofSchema,
-  InclusionProofSchema,
-  JurisdictionListSchema,
-  StanceAnswerSchema,
+  Changes,
+  Checkpoint,
+  ConsistencyProof,
+  InclusionProof,
+  JurisdictionList,
+  StanceAnswer,
 } from '../../src/http/schemas.js'
 import { WriteResponse } from '../../src/ledger/writeRequest.js'
 import { authorised, lastSeedPosition, pressStatement, READER_TOKEN, testLedger } from '../support/testLedger.js'
@@ -178,16 +178,16 @@ t.test('every documented JSON answer is what its route answers: no field missing
   documented(t, WriteResponse, written.json(), 'POST /events')
   const id = written.json().events[0].id
   const cases: Array<[string, z.ZodType]> = [
-    ['/jurisdictions', JurisdictionListSchema],
-    ['/jurisdictions?limit=2', JurisdictionListSchema],
-    ['/jurisdictions?dimension=declared_status&value=sanctuary&asOf=2017-06-30', JurisdictionListSchema],
-    ['/jurisdictions/us-pa-philadelphia/stance?asOf=2016-03-01', StanceAnswerSchema],
-    ['/ledger/checkpoint', CheckpointSchema],
-    [`/ledger/proofs/inclusion?eventId=${id}`, InclusionProofSchema],
-    [`/ledger/proofs/consistency?first=${lastSeedPosition + 1}&second=${lastSeedPosition + 2}`, ConsistencyProofSchema],
-    ['/changes?from=2016-01-01&to=2016-12-31', ChangesSchema],
-    ['/changes?from=2016&to=2016&limit=1', ChangesSchema],
-    [`/changes?since=${lastSeedPosition}`, ChangesSchema],
+    ['/jurisdictions', JurisdictionList],
+    ['/jurisdictions?limit=2', JurisdictionList],
+    ['/jurisdictions?dimension=declared_status&value=sanctuary&asOf=2017-06-30', JurisdictionList],
+    ['/jurisdictions/us-pa-philadelphia/stance?asOf=2016-03-01', StanceAnswer],
+    ['/ledger/checkpoint', Checkpoint],
+    [`/ledger/proofs/inclusion?eventId=${id}`, InclusionProof],
+    [`/ledger/proofs/consistency?first=${lastSeedPosition + 1}&second=${lastSeedPosition + 2}`, ConsistencyProof],
+    ['/changes?from=2016-01-01&to=2016-12-31', Changes],
+    ['/changes?from=2016&to=2016&limit=1', Changes],
+    [`/changes?since=${lastSeedPosition}`, Changes],
   ]
   for (const [url, schema] of cases) {
     const response = await ledger.app.inject({ url })

@@ -4,7 +4,8 @@ import { escapeHtml, externalHref, html, raw } from '../../src/http/pages/html.j
 import { partialDateLabel } from '../../src/http/pages/labels.js'
 import { prefersHtml } from '../../src/http/pages/prefersHtml.js'
 import { segmentsOf } from '../../src/http/pages/stepChart.js'
-import { authorised, lastSeedPosition, pressStatement, READER_TOKEN, seedId, testLedger } from '../support/testLedger.js'
+import { pressStatement } from '../support/eventBuilders.js'
+import { authorised, lastSeedPosition, READER_TOKEN, seedId, testLedger } from '../support/testLedger.js'
 
 type TestLedger = Awaited<ReturnType<typeof testLedger>>
 

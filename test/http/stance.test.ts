@@ -1,5 +1,7 @@
 import t from 'tap'
-import { authorised, lastSeedPosition, seedId, seedPosition, seedSize, testLedger } from '../support/testLedger.js'
+import { claimCorrected, claimRetracted, jurisdictionRegistered, policyEnacted, sourceRegistered } from '../support/eventBuilders.js'
+import { givenLedger } from '../support/givenWhenThen.js'
+import { lastSeedPosition, seedId, seedSize, testLedger } from '../support/testLedger.js'
 
 const philadelphia = '/jurisdictions/us-pa-philadelphia'
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
@@ -101,68 +103,57 @@ t.test('which cities declined detainers, or called themselves sanctuaries, as of
 })
 
 t.test('a correction changes today’s answer but not the answer known before it; a retraction stops a claim counting', async (t) => {
-  const ledger = await testLedger()
-  t.teardown(() => ledger.close())
-  const before = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01` })).json()
-  const correction = await ledger.app.inject({
-    method: 'POST',
-    url: '/events',
-    headers: authorised,
-    payload: {
-      events: [
-        {
-          type: 'ClaimCorrected',
-          data: {
-            jurisdictionId: 'us-pa-philadelphia',
-            correctsEventId: kenneyOrder,
-            changes: { stances: [{ dimension: 'detainer_hold', value: 'judicial_warrant_and_serious_crime' }] },
-            reason: 'the order also requires a judicial warrant',
-          },
-        },
-      ],
-    },
+  const city = jurisdictionRegistered('us-pa-philadelphia', { name: 'Philadelphia' })
+  const order = policyEnacted('us-pa-philadelphia', 'kenney-order', 'eo-5-16', {
+    on: '2016-01',
+    stances: [
+      { dimension: 'detainer_hold', value: 'serious_crimes_only' },
+      { dimension: 'declared_status', value: 'sanctuary' },
+    ],
   })
-  t.equal(correction.statusCode, 201, correction.body)
-  const [{ id: correctionId, position }] = correction.json().events
-  t.equal(position, seedSize)
+  const given = [city, sourceRegistered('kenney-order'), order]
+  const stance = `${philadelphia}/stance?asOf=2016-03-01`
+  const write = (event: object) => ({ method: 'POST' as const, url: '/events', payload: { events: [event] } })
 
-  const after = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01` })).json()
+  // the answer of a ledger holding only the given events: what is known at their last position, 2
+  const { response: before } = await givenLedger(t, given)
+    .when({ url: stance })
+    .then({ status: 200, body: { knownAtPosition: 2, stance: { detainer_hold: { value: 'serious_crimes_only', basis: [order.id] } } } }, [])
+
+  const correction = claimCorrected(
+    'us-pa-philadelphia',
+    order.id,
+    { stances: [{ dimension: 'detainer_hold', value: 'judicial_warrant_and_serious_crime' }] },
+    { reason: 'the order also requires a judicial warrant' },
+  )
+  const corrected = await givenLedger(t, given)
+    .when(write(correction))
+    .then({ status: 201, body: { events: [{ id: correction.id, position: 3 }] } }, [{ id: correction.id, type: 'ClaimCorrected', position: 3 }])
+  const after = (await corrected.ledger.app.inject({ url: stance })).json()
   t.equal(after.stance.detainer_hold.value, 'judicial_warrant_and_serious_crime')
   t.equal(after.stance.declared_status.value, 'unknown', 'changes.stances replaces the whole list')
-  t.equal(after.knownAtPosition, seedSize)
+  t.equal(after.knownAtPosition, 3)
+  const asKnownBefore = (await corrected.ledger.app.inject({ url: `${stance}&knownAt=2` })).json()
+  t.same(asKnownBefore, before.json(), 'the same question known at position 2 gets the same answer forever')
 
-  const asKnownBefore = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01&knownAt=${lastSeedPosition}` })).json()
-  t.same(asKnownBefore, before, 'the same question known at the seed’s last position gets the same answer forever')
-
-  const retraction = await ledger.app.inject({
-    method: 'POST',
-    url: '/events',
-    headers: authorised,
-    payload: {
-      events: [
-        {
-          type: 'ClaimRetracted',
-          data: { jurisdictionId: 'us-pa-philadelphia', retractsEventId: kenneyOrder, reason: 'test retraction' },
-        },
-      ],
-    },
-  })
-  t.equal(retraction.statusCode, 201, retraction.body)
-  const retracted = (await ledger.app.inject({ url: `${philadelphia}/stance?asOf=2016-03-01` })).json()
+  const retraction = claimRetracted('us-pa-philadelphia', order.id, { reason: 'test retraction' })
+  const { ledger } = await givenLedger(t, [...given, correction])
+    .when(write(retraction))
+    .then({ status: 201 }, [{ id: retraction.id, type: 'ClaimRetracted', position: 4 }])
+  const retracted = (await ledger.app.inject({ url: stance })).json()
   t.equal(retracted.stance.detainer_hold.value, 'unknown')
 
   const history = (await ledger.app.inject({ url: `${philadelphia}/history` })).json()
-  const order = history.claims.find((c: { eventId: string }) => c.eventId === kenneyOrder)
-  t.equal(order.status, 'retracted')
-  t.same(order.corrections.map((c: { eventId: string }) => c.eventId), [correctionId])
-  t.equal(order.retraction.reason, 'test retraction')
-  const historyBefore = (await ledger.app.inject({ url: `${philadelphia}/history?knownAt=${seedSize}` })).json()
-  t.equal(historyBefore.claims.find((c: { eventId: string }) => c.eventId === kenneyOrder).status, 'corrected')
-  const event = (await ledger.app.inject({ url: `/events/${kenneyOrder}` })).json()
-  t.match(event, { status: 'retracted', correctedBy: [correctionId], position: seedPosition(kenneyOrder) })
+  const claim = history.claims.find((c: { eventId: string }) => c.eventId === order.id)
+  t.equal(claim.status, 'retracted')
+  t.same(claim.corrections.map((c: { eventId: string }) => c.eventId), [correction.id])
+  t.equal(claim.retraction.reason, 'test retraction')
+  const historyBefore = (await ledger.app.inject({ url: `${philadelphia}/history?knownAt=3` })).json()
+  t.equal(historyBefore.claims.find((c: { eventId: string }) => c.eventId === order.id).status, 'corrected')
+  const event = (await ledger.app.inject({ url: `/events/${order.id}` })).json()
+  t.match(event, { status: 'retracted', correctedBy: [correction.id], position: 2 })
   t.match(event.leafHash, /^[0-9a-f]{64}$/)
 })
-
 t.test('knownAt as a timestamp or a date; beyond the ledger is a 400', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { authorised, lastSeedPosition, READER_TOKEN, seedId, seedSize, testLedger } from '../support/testLedger.js'
+import { jurisdictionRegistered, sourceRegistered } from '../support/eventBuilders.js'
+import { givenLedger } from '../support/givenWhenThen.js'
+import { authorised, lastSeedPosition, READER_TOKEN, testLedger } from '../support/testLedger.js'
 
 const statement = (overrides: Record<string, unknown> = {}) => ({
   type: 'StatementMade',
@@ -59,21 +61,23 @@ t.test('private reads need a token, except /health and /ready', async (t) => {
   t.equal((await ledger.app.inject({ url: '/ready' })).statusCode, 200)
 })
 
+const chicago = jurisdictionRegistered('us-il-chicago', { name: 'Chicago' })
+const article = sourceRegistered('abcnews-2016-11-17-cities-push-back')
+const write = (...events: unknown[]) => ({ method: 'POST' as const, url: '/events', payload: { events } })
+
 t.test('a valid write is 201 with where each event landed; the token name is recordedBy', async (t) => {
-  const ledger = await testLedger()
-  t.teardown(() => ledger.close())
   const id = randomUUID()
-  const response = await post(ledger, [{ id, ...statement() }])
-  t.equal(response.statusCode, 201, response.body)
-  t.match(response.json().events, [
-    { id, type: 'StatementMade', stream: 'jurisdiction-us-il-chicago', position: seedSize, recordedAt: '2026-11-26T10:00:00.000Z' },
-  ])
+  const where = { id, type: 'StatementMade', stream: 'jurisdiction-us-il-chicago' }
+  const { ledger } = await givenLedger(t, [chicago, article])
+    .when(write({ id, ...statement() }))
+    .then({ status: 201, body: { events: [{ ...where, revision: 1, position: 2, recordedAt: '2026-11-26T10:00:00.000Z' }] } }, [
+      { ...where, revision: 1, position: 2, metadata: { recordedAt: '2026-11-26T10:00:00.000Z', recordedBy: 'editor' } },
+    ])
   const event = (await ledger.app.inject({ url: `/events/${id}` })).json()
   t.match(event, { recordedBy: 'editor', status: 'active', correctedBy: [], retractedBy: null })
   const stance = (await ledger.app.inject({ url: '/jurisdictions/us-il-chicago/stance?asOf=2016-12-01' })).json()
   t.equal(stance.stance.declared_status.basis[0], id, 'the same instance reads its own write')
 })
-
 t.test('schema errors are 400 problem+json naming the path, and nothing is written', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
@@ -113,81 +117,106 @@ t.test('schema errors are 400 problem+json naming the path, and nothing is writt
 })
 
 t.test('idempotency by id: the same content is 200 without writing; other content is 409', async (t) => {
-  const ledger = await testLedger()
-  t.teardown(() => ledger.close())
-  const id = randomUUID()
-  const first = await post(ledger, [{ id, ...statement() }])
-  t.equal(first.statusCode, 201)
-  const again = await post(ledger, [{ id, ...statement(), expectedRevision: 0 }])
-  t.equal(again.statusCode, 200, 'a duplicate’s expectedRevision is ignored')
-  t.same(again.json(), first.json(), 'the original result')
-  const head = ledger.runner.size
-  const other = await post(ledger, [{ id, ...statement({ summary: 'something else' }) }])
-  t.equal(other.statusCode, 409)
-  t.match(other.json(), { type: /idempotency-conflict$/, errors: [{ path: '/events/0/id' }] })
-  const mixed = await post(ledger, [{ id, ...statement() }, statement({ summary: 'new' })])
-  t.equal(mixed.statusCode, 201, 'some new: 201')
-  t.equal(mixed.json().events[0].position, first.json().events[0].position)
-  t.equal(ledger.runner.size, head + 1)
+  const recorded = { id: randomUUID(), ...statement() }
+  const given = [chicago, article, recorded]
+  t.test('the same content: 200 with the original result; a duplicate’s expectedRevision is ignored', async (t) => {
+    const { response, given: results } = await givenLedger(t, given)
+      .when(write({ ...recorded, expectedRevision: 0 }))
+      .then({ status: 200 }, [])
+    t.same(response.json(), { events: [results[2]] }, 'the original result')
+  })
+  t.test('other content under the same id: 409', async (t) => {
+    await givenLedger(t, given)
+      .when(write({ ...recorded, ...statement({ summary: 'something else' }) }))
+      .then({ status: 409, body: { type: /idempotency-conflict$/, errors: [{ path: '/events/0/id' }] } }, [])
+  })
+  t.test('some new: 201, the duplicate answered where it stands', async (t) => {
+    await givenLedger(t, given)
+      .when(write(recorded, statement({ summary: 'new' })))
+      .then((results) => ({ status: 201, body: { events: [{ id: recorded.id, position: results[2]!.position }, { position: 3 }] } }), [
+        { type: 'StatementMade', position: 3, data: { summary: 'new' } },
+      ])
+  })
 })
-
 t.test('expectedRevision: a mismatch is 409 with the stream and both revisions', async (t) => {
-  const ledger = await testLedger()
-  t.teardown(() => ledger.close())
-  const current = (await ledger.store.streamRevision('jurisdiction-us-il-chicago'))!
-  const stale = await post(ledger, [{ ...statement(), expectedRevision: current - 1 }])
-  t.equal(stale.statusCode, 409)
-  t.match(stale.json(), { stream: 'jurisdiction-us-il-chicago', expectedRevision: current - 1, currentRevision: current })
-  const fresh = await post(ledger, [{ ...statement(), expectedRevision: 'no_stream' }])
-  t.equal(fresh.statusCode, 409)
-  const ok = await post(ledger, [{ ...statement(), expectedRevision: current }, statement()])
-  t.equal(ok.statusCode, 201)
-  const misplaced = await post(ledger, [statement(), { ...statement(), expectedRevision: current + 2 }])
-  t.equal(misplaced.statusCode, 400)
-  t.match(misplaced.json().errors, [{ path: '/events/1/expectedRevision' }])
+  // the given events leave jurisdiction-us-il-chicago at revision 1
+  const given = [chicago, article, statement()]
+  const current = 1
+  t.test('a stale revision', async (t) => {
+    await givenLedger(t, given)
+      .when(write({ ...statement(), expectedRevision: current - 1 }))
+      .then({ status: 409, body: { stream: 'jurisdiction-us-il-chicago', expectedRevision: current - 1, currentRevision: current } }, [])
+  })
+  t.test('no_stream on a stream that exists', async (t) => {
+    await givenLedger(t, given).when(write({ ...statement(), expectedRevision: 'no_stream' })).then({ status: 409 }, [])
+  })
+  t.test('the current revision, on the stream’s first event in the request', async (t) => {
+    const stream = 'jurisdiction-us-il-chicago'
+    await givenLedger(t, given)
+      .when(write({ ...statement(), expectedRevision: current }, statement()))
+      .then({ status: 201 }, [
+        { stream, revision: current + 1 },
+        { stream, revision: current + 2 },
+      ])
+  })
+  t.test('on a later event of the stream: 400, one check and one problem type', async (t) => {
+    await givenLedger(t, given)
+      .when(write(statement(), { ...statement(), expectedRevision: current + 2 }))
+      .then({ status: 400, body: { type: '/problems/expected-revision-misplaced', errors: [{ path: '/events/1/expectedRevision' }] } }, [])
+  })
+  t.test('placement is judged on the request as sent, duplicates included', async (t) => {
+    const recorded = { id: randomUUID(), ...statement() }
+    await givenLedger(t, [chicago, article, recorded])
+      .when(write(recorded, { ...statement(), expectedRevision: current }))
+      .then({ status: 400, body: { type: '/problems/expected-revision-misplaced', errors: [{ path: '/events/1/expectedRevision' }] } }, [])
+  })
 })
-
 t.test('rules are 422 with a stable type, checked against earlier events of the same request', async (t) => {
-  const ledger = await testLedger()
-  t.teardown(() => ledger.close())
-  const head = ledger.runner.size
-  const unregistered = await post(ledger, [statement({ jurisdictionId: 'us-ny-buffalo' })])
-  t.equal(unregistered.statusCode, 422)
-  t.match(unregistered.json(), { type: /jurisdiction-not-registered$/, errors: [{ path: /^\/events\/0\// }] })
-  const misquoted = await post(ledger, [statement({ quote: { exact: 'words nobody said' } })])
-  t.equal(misquoted.statusCode, 422)
-  t.match(misquoted.json(), { type: /quote-not-found$/ })
-  const partial = await post(ledger, [statement(), statement({ sourceId: 'not-registered-yet' })])
-  t.equal(partial.statusCode, 422)
-  t.equal(ledger.runner.size, head, 'one bad event: nothing written')
-  const together = await post(ledger, [
-    {
-      type: 'JurisdictionRegistered',
-      data: { jurisdictionId: 'us-ny-buffalo', name: 'Buffalo', kind: 'city', ocdId: 'ocd-division/country:us/state:ny/place:buffalo', parentId: 'us' },
-    },
-    { type: 'SourceRegistered', data: { sourceId: 'buffalo-news-1', kind: 'news-article', title: 'Buffalo', publisher: 'Buffalo News', publishedOn: '2017-02' } },
-    statement({ jurisdictionId: 'us-ny-buffalo', sourceId: 'buffalo-news-1', actor: { id: 'byron-brown', name: 'Byron Brown' } }),
-  ])
-  t.equal(together.statusCode, 201, together.body)
-  t.same(together.json().events.map((e: { position: number }) => e.position), [head, head + 1, head + 2])
-  const again = await post(ledger, [
-    {
-      type: 'JurisdictionRegistered',
-      data: { jurisdictionId: 'us-ny-buffalo', name: 'Buffalo', kind: 'city', ocdId: 'ocd-division/country:us/state:ny/place:buffalo' },
-    },
-  ])
-  t.equal(again.statusCode, 422)
-  t.match(again.json(), { type: /already-registered$/ })
-  const wrongJurisdiction = await post(ledger, [
-    {
-      type: 'ClaimRetracted',
-      data: { jurisdictionId: 'us-ny-buffalo', retractsEventId: seedId('claim/kenney-2016-01-executive-order'), reason: 'wrong city' },
-    },
-  ])
-  t.equal(wrongJurisdiction.statusCode, 422)
-  t.match(wrongJurisdiction.json(), { type: /claim-jurisdiction-mismatch$/ })
+  const buffalo = {
+    type: 'JurisdictionRegistered',
+    data: { jurisdictionId: 'us-ny-buffalo', name: 'Buffalo', kind: 'city', ocdId: 'ocd-division/country:us/state:ny/place:buffalo' },
+  }
+  t.test('an unregistered jurisdiction', async (t) => {
+    await givenLedger(t, [chicago, article])
+      .when(write(statement({ jurisdictionId: 'us-ny-buffalo' })))
+      .then({ status: 422, body: { type: /jurisdiction-not-registered$/, errors: [{ path: /^\/events\/0\// }] } }, [])
+  })
+  t.test('a quote that is not in the archived source', async (t) => {
+    await givenLedger(t, [chicago, article])
+      .when(write(statement({ quote: { exact: 'words nobody said' } })))
+      .then({ status: 422, body: { type: /quote-not-found$/ } }, [])
+  })
+  t.test('one bad event: nothing written', async (t) => {
+    await givenLedger(t, [chicago, article])
+      .when(write(statement(), statement({ sourceId: 'not-registered-yet' })))
+      .then({ status: 422 }, [])
+  })
+  t.test('a request may register what its later events cite', async (t) => {
+    const us = jurisdictionRegistered('us', { name: 'United States', kind: 'federal', ocdId: 'ocd-division/country:us' })
+    await givenLedger(t, [us])
+      .when(
+        write(
+          { ...buffalo, data: { ...buffalo.data, parentId: 'us' } },
+          { type: 'SourceRegistered', data: { sourceId: 'buffalo-news-1', kind: 'news-article', title: 'Buffalo', publisher: 'Buffalo News', publishedOn: '2017-02' } },
+          statement({ jurisdictionId: 'us-ny-buffalo', sourceId: 'buffalo-news-1', actor: { id: 'byron-brown', name: 'Byron Brown' } }),
+        ),
+      )
+      .then({ status: 201, body: { events: [{ position: 1 }, { position: 2 }, { position: 3 }] } }, [
+        { type: 'JurisdictionRegistered', position: 1 },
+        { type: 'SourceRegistered', position: 2 },
+        { type: 'StatementMade', position: 3, stream: 'jurisdiction-us-ny-buffalo' },
+      ])
+  })
+  t.test('a second registration under a new id', async (t) => {
+    await givenLedger(t, [buffalo]).when(write(buffalo)).then({ status: 422, body: { type: /already-registered$/ } }, [])
+  })
+  t.test('a retraction of another jurisdiction’s claim', async (t) => {
+    const claim = { id: randomUUID(), ...statement() }
+    await givenLedger(t, [chicago, article, claim, buffalo])
+      .when(write({ type: 'ClaimRetracted', data: { jurisdictionId: 'us-ny-buffalo', retractsEventId: claim.id, reason: 'wrong city' } }))
+      .then({ status: 422, body: { type: /claim-jurisdiction-mismatch$/ } }, [])
+  })
 })
-
 t.test('the event feed pages by position', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
@@ -209,4 +238,20 @@ t.test('/ready is 200 once caught up; /health always', async (t) => {
   t.teardown(() => ledger.close())
   t.same((await ledger.app.inject({ url: '/ready' })).json(), { status: 'ready', position: lastSeedPosition })
   t.same((await ledger.app.inject({ url: '/health' })).json(), { status: 'ok' })
+})
+
+t.test('a write on a full disk is 507 store-full with Retry-After, and nothing of it is written', async (t) => {
+  const ledger = await testLedger()
+  t.teardown(() => ledger.close())
+  const head = ledger.runner.size
+  const checkpoint = ledger.log.latest()
+  // SQLite answers SQLITE_FULL once the file may not grow by another page
+  ledger.store.db.pragma(`max_page_count = ${Number(ledger.store.db.pragma('page_count', { simple: true }))}`)
+  const big = statement({ summary: 'x'.repeat(4_000) })
+  const response = await post(ledger, Array.from({ length: 100 }, () => ({ ...big, id: randomUUID() })))
+  t.equal(response.statusCode, 507)
+  t.match(response.json(), { type: '/problems/store-full', retryAfter: 30 })
+  t.equal(response.headers['retry-after'], '30')
+  t.equal(ledger.runner.size, head, 'nothing written')
+  t.same(ledger.log.latest(), checkpoint, 'the checkpoint did not move')
 })

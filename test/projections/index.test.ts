@@ -1,21 +1,9 @@
 import t from 'tap'
-import * as projections from '../../projections/index.js'
+import { eventTypes } from '../../events/index.js'
+import { readModels } from '../../projections/index.js'
 
-t.test('the folder exports every read model and the pure pieces the queries shape answers with', async (t) => {
-  for (const name of [
-    'readModels',
-    'jurisdictionsReadModel',
-    'sourcesReadModel',
-    'claimsReadModel',
-    'recordTimeReadModel',
-    'entriesOf',
-    'dimensionStance',
-    'claimView',
-    'correctedClaim',
-    'mergeChanges',
-    'validTimeKey',
-  ]) {
-    t.ok(name in projections, name)
-  }
-  t.equal(typeof projections.claimsReadModel.evolve, 'function')
+t.test('every read model is registered under its own name, and every event type reaches one', async (t) => {
+  for (const [key, model] of Object.entries(readModels)) t.equal(model.name, key, `${key} is stored under its name`)
+  const unfolded = eventTypes.filter((type) => !Object.values(readModels).some((model) => model.canHandle(type)))
+  t.same(unfolded, [], 'no event type is left out of every read model')
 })

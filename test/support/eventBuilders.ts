@@ -3,18 +3,29 @@ import {
   streamOf,
   type Actor,
   type ClaimChanges,
+  type ClaimCorrected,
+  type ClaimRetracted,
   type ClaimType,
   type JurisdictionRegistered,
+  type PolicyEnacted,
+  type Quote,
   type RecordedEvent,
   type SourceRegistered,
   type Stance,
+  type StatementMade,
 } from '../../events/index.js'
+import { sha256Hex } from '../../src/sha256Hex.js'
+import type { ExpectedRevision } from '../../src/writeModel/expectedRevision.js'
+import type { ProposedEvent } from '../../src/writeModel/proposedEvent.js'
 
 /**
- * Builds a ledger of `RecordedEvent`s for tests: positions, stream revisions, deterministic uuids and a
- * `recordedAt` clock that advances `stepMs` per event. Every event's data is parsed with its schema, so a
- * test cannot build an event the ledger would refuse to store.
+ * The tests' one set of event builders. `eventLog` builds a ledger of `RecordedEvent`s for the read
+ * side: positions, stream revisions, deterministic uuids and a `recordedAt` clock that advances
+ * `stepMs` per event; every event's data is parsed with its schema, so a test cannot build an event the
+ * ledger would refuse to store. Below it, the proposed events a write request carries (with an id),
+ * for the write model's specs and the HTTP specs.
  */
+
 export interface EventLogOptions {
   /** `recordedAt` of the first event; default 2024-01-01T00:00:00.000Z. */
   start?: string
@@ -77,6 +88,17 @@ export interface EventLog {
   ): RecordedEvent
   /** Any event, parsed and stamped like the others. */
   append(event: LedgerEvent, meta?: Meta): RecordedEvent
+}
+
+/** A city registered under `jurisdictionId`, its name and Open Civic Data id made from it. */
+export function jurisdictionData(jurisdictionId: string, data: Partial<JurisdictionRegistered> = {}): JurisdictionRegistered {
+  return {
+    jurisdictionId,
+    name: jurisdictionId,
+    kind: 'city',
+    ocdId: `ocd-division/country:us/place:${jurisdictionId.replaceAll('-', '_')}`,
+    ...data,
+  }
 }
 
 /** The n-th deterministic event id: a valid version-4 uuid. */
@@ -148,19 +170,7 @@ export function eventLog(options: EventLogOptions = {}): EventLog {
     append,
     jurisdiction(jurisdictionId, data = {}, meta) {
       lastJurisdiction = jurisdictionId
-      return append(
-        {
-          type: 'JurisdictionRegistered',
-          data: {
-            jurisdictionId,
-            name: jurisdictionId,
-            kind: 'city',
-            ocdId: `ocd-division/country:us/place:${jurisdictionId.replaceAll('-', '_')}`,
-            ...data,
-          },
-        },
-        meta,
-      )
+      return append({ type: 'JurisdictionRegistered', data: jurisdictionData(jurisdictionId, data) }, meta)
     },
     source(sourceId, data = {}, meta) {
       lastSource = sourceId
@@ -234,6 +244,171 @@ export function eventLog(options: EventLogOptions = {}): EventLog {
         },
         meta,
       )
+    },
+  }
+}
+
+// --- proposed events: what a write request carries, for the write model's specs and HTTP specs ---
+
+/**
+ * An archived text with a repeated sentence (for ambiguous quotes) and a character outside the BMP
+ * (so UTF-16 offsets differ from code points).
+ */
+export const ARTICLE =
+  'The mayor said the city will remain a sanctuary city. ' +
+  'The chief said officers will not ask anyone about their status. ' +
+  'The council said the city will remain a sanctuary city. ' +
+  'A tweet 🗽 said: "We stand with our immigrant neighbors."'
+
+/** A quote that occurs once in ARTICLE. */
+export const CHIEF_QUOTE: Quote = { exact: 'officers will not ask anyone about their status' }
+
+let lastId = 0
+/** Valid, distinct, readable uuids: …-000000000001, …-000000000002, … */
+export function nextId(): string {
+  lastId += 1
+  return eventId(lastId)
+}
+
+export function withRevision<E extends ProposedEvent>(
+  event: E,
+  expectedRevision: ExpectedRevision,
+): E {
+  return { ...event, expectedRevision }
+}
+
+export function jurisdictionRegistered(
+  jurisdictionId: string,
+  data: Partial<JurisdictionRegistered> = {},
+): ProposedEvent {
+  return { id: nextId(), type: 'JurisdictionRegistered', data: jurisdictionData(jurisdictionId, data) }
+}
+
+/** A source archiving ARTICLE (or `data.content`) with its correct hash. */
+export function sourceRegistered(
+  sourceId: string,
+  data: Partial<SourceRegistered> = {},
+): ProposedEvent {
+  const content = data.content ?? ARTICLE
+  return sourceWithoutContent(sourceId, { content, contentSha256: sha256Hex(content), ...data })
+}
+
+export function sourceWithoutContent(
+  sourceId: string,
+  data: Partial<SourceRegistered> = {},
+): ProposedEvent {
+  return {
+    id: nextId(),
+    type: 'SourceRegistered',
+    data: {
+      sourceId,
+      kind: 'news-article',
+      title: `The ${sourceId}`,
+      publisher: 'A Publisher',
+      publishedOn: '2016-11-17',
+      ...data,
+    },
+  }
+}
+
+function claimFields(jurisdictionId: string, sourceId: string) {
+  return {
+    jurisdictionId,
+    actor: { id: 'chief', name: 'The Chief', office: 'Chief of Police' },
+    on: '2016-11-14',
+    summary: 'The chief says officers will not ask about status.',
+    quote: CHIEF_QUOTE,
+    sourceId,
+    stances: [{ dimension: 'status_inquiry', value: 'prohibited' }],
+  }
+}
+
+/** A statement quoting CHIEF_QUOTE from `sourceId`. */
+export function statementMade(
+  jurisdictionId: string,
+  sourceId: string,
+  data: Partial<StatementMade> = {},
+): ProposedEvent {
+  return {
+    id: nextId(),
+    type: 'StatementMade',
+    data: { ...claimFields(jurisdictionId, sourceId), ...data },
+  }
+}
+
+export function policyEnacted(
+  jurisdictionId: string,
+  sourceId: string,
+  policyId: string,
+  data: Partial<PolicyEnacted> = {},
+): ProposedEvent {
+  return {
+    id: nextId(),
+    type: 'PolicyEnacted',
+    data: {
+      ...claimFields(jurisdictionId, sourceId),
+      policyId,
+      instrument: 'executive-order',
+      title: `Order ${policyId}`,
+      ...data,
+    },
+  }
+}
+
+/** PolicyReaffirmed, PolicyAmended, PolicyRescinded or PolicyEnjoined of `policyId`. */
+export function policyAction(
+  type: 'PolicyReaffirmed' | 'PolicyAmended' | 'PolicyRescinded' | 'PolicyEnjoined',
+  jurisdictionId: string,
+  sourceId: string,
+  policyId: string | undefined,
+): ProposedEvent {
+  const data = {
+    ...claimFields(jurisdictionId, sourceId),
+    ...(policyId === undefined ? {} : { policyId }),
+  }
+  // The builder's callers pick the type; the data fits all four.
+  return { id: nextId(), type, data } as ProposedEvent
+}
+
+export function claimCorrected(
+  jurisdictionId: string,
+  correctsEventId: string,
+  changes: ClaimChanges,
+  data: Partial<ClaimCorrected> = {},
+): ProposedEvent {
+  return {
+    id: nextId(),
+    type: 'ClaimCorrected',
+    data: { jurisdictionId, correctsEventId, changes, reason: 'A better reading.', ...data },
+  }
+}
+
+export function claimRetracted(
+  jurisdictionId: string,
+  retractsEventId: string,
+  data: Partial<ClaimRetracted> = {},
+): ProposedEvent {
+  return {
+    id: nextId(),
+    type: 'ClaimRetracted',
+    data: { jurisdictionId, retractsEventId, reason: 'Misattributed.', ...data },
+  }
+}
+
+/**
+ * A write request's event: the press office says a seed jurisdiction's declared status is `value`
+ * on `on`, citing the seed's article (a ledger seeded with it). The smallest claim that changes a stance.
+ */
+export function pressStatement(jurisdictionId: string, on: string, value: string) {
+  return {
+    type: 'StatementMade',
+    data: {
+      jurisdictionId,
+      actor: { id: 'press-office', name: 'Press Office' },
+      on,
+      summary: `The press office said the city is ${value}.`,
+      sourceId: 'abcnews-2016-11-17-cities-push-back',
+      stances: [{ dimension: 'declared_status', value }],
     },
   }
 }

@@ -13,6 +13,7 @@ import {
  * The behaviour every EventStore adapter must have. Run by test/stores/*.test.ts against the embedded
  * store and against EventStoreDB (the gRPC test double in CI, a real server with ESDB_URL).
  */
+
 export interface StoreUnderTest {
   store: EventStore
   close(): Promise<void>

@@ -1,22 +1,11 @@
-import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { Test } from 'tap'
-import {
-  streamOf,
-  type ClaimChanges,
-  type ClaimCorrected,
-  type ClaimRetracted,
-  type JurisdictionRegistered,
-  type LedgerEvent,
-  type PolicyEnacted,
-  type Quote,
-  type SourceRegistered,
-  type StatementMade,
-} from '../../events/index.js'
+import { streamOf, type LedgerEvent } from '../../events/index.js'
 import { LedgerError, type ErrorCode } from '../../src/errors.js'
-import { decide, type Run } from '../../src/writeModel/decide.js'
+import { decide, type DecideOptions, type Run } from '../../src/writeModel/decide.js'
 import type { ProposedEvent } from '../../src/writeModel/proposedEvent.js'
-import type { ExpectedRevision } from '../../src/stores/eventStore.js'
+import type { AppendedEvent } from '../../src/stores/eventStore.js'
+import { authorised, testLedger } from './testLedger.js'
 import {
   evolveWriteState,
   initialWriteState,
@@ -41,16 +30,18 @@ export interface ExpectedFailure {
 }
 
 /**
- * `given(t, [stored events]).when([proposed events]).then([expected runs])`, or `.thenFails(code, …)`.
- * Every spec also checks that `decide` left the given state as it was.
+ * Specs in Emmett's shape. For the write model, over its state:
+ * `given(t, [stored events]).when([proposed events]).then([expected runs])`, or `.thenFails(code, …)`;
+ * every spec also checks that `decide` left the given state as it was. For HTTP, over a whole ledger
+ * that starts empty: `givenLedger(t, [events]).when(request).then(response, [new events])`.
  */
 export function given(t: Test, history: readonly StoredEvent[]) {
   const state = writeStateOf(history)
   return {
     state,
-    when(events: readonly ProposedEvent[], requestIndexes?: readonly number[]) {
+    when(events: readonly ProposedEvent[], options?: DecideOptions) {
       const before = structuredClone(state)
-      const run = () => decide(state, events, requestIndexes)
+      const run = () => decide(state, events, options)
       const untouched = () =>
         t.ok(isDeepStrictEqual(state, before), 'decide leaves the given state as it was')
       return {
@@ -94,163 +85,61 @@ export function given(t: Test, history: readonly StoredEvent[]) {
   }
 }
 
-// --- builders of valid events --------------------------------------------------------------------
+export interface HttpRequest {
+  method?: 'GET' | 'POST'
+  url: string
+  payload?: unknown
+  /** A POST is sent with the writer's token unless these headers say otherwise. */
+  headers?: Record<string, string>
+}
+
+export interface ExpectedResponse {
+  status: number
+  /** Matched loosely (t.match) against the JSON body. */
+  body?: unknown
+  headers?: Record<string, unknown>
+}
+
+/** A new event as the store holds it (`{ type, stream, data, position, … }`), matched loosely. */
+export type ExpectedEvent = Record<string, unknown>
+
+/** What a step can be made of: the given events as recording them answered. */
+type OfGiven<T> = T | ((given: AppendedEvent[]) => T)
 
 /**
- * An archived text with a repeated sentence (for ambiguous quotes) and a character outside the BMP
- * (so UTF-16 offsets differ from code points).
+ * `givenLedger(t, [events]).when(request).then(response, [new events])`: a ledger with no seed, the
+ * given events recorded through `POST /events` like any write, then the request. `then` checks the
+ * answer and exactly the events the request added, in ledger order; when it added none, that the
+ * checkpoint did not move either. It resolves to the ledger, for reads after the spec.
  */
-export const ARTICLE =
-  'The mayor said the city will remain a sanctuary city. ' +
-  'The chief said officers will not ask anyone about their status. ' +
-  'The council said the city will remain a sanctuary city. ' +
-  'A tweet 🗽 said: "We stand with our immigrant neighbors."'
-
-/** A quote that occurs once in ARTICLE. */
-export const CHIEF_QUOTE: Quote = { exact: 'officers will not ask anyone about their status' }
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
-}
-
-let lastId = 0
-/** Valid, distinct, readable uuids: …-000000000001, …-000000000002, … */
-export function nextId(): string {
-  lastId += 1
-  return `00000000-0000-4000-8000-${String(lastId).padStart(12, '0')}`
-}
-
-export function withRevision<E extends ProposedEvent>(
-  event: E,
-  expectedRevision: ExpectedRevision,
-): E {
-  return { ...event, expectedRevision }
-}
-
-export function jurisdictionRegistered(
-  jurisdictionId: string,
-  data: Partial<JurisdictionRegistered> = {},
-): ProposedEvent {
+export function givenLedger(t: Test, history: readonly object[], env: Record<string, string> = {}) {
   return {
-    id: nextId(),
-    type: 'JurisdictionRegistered',
-    data: {
-      jurisdictionId,
-      name: jurisdictionId,
-      kind: 'city',
-      ocdId: `ocd-division/country:us/place:${jurisdictionId.replaceAll('-', '_')}`,
-      ...data,
+    when(request: OfGiven<HttpRequest>) {
+      return {
+        async then(expected: OfGiven<ExpectedResponse>, newEvents: readonly ExpectedEvent[]) {
+          const ledger = await testLedger(env, { seed: false })
+          t.teardown(() => ledger.close())
+          let given: AppendedEvent[] = []
+          if (history.length > 0) {
+            const recorded = await ledger.app.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events: history } })
+            if (recorded.statusCode !== 201) throw new Error(`the given events were refused: ${recorded.body}`)
+            given = (recorded.json() as { events: AppendedEvent[] }).events
+          }
+          const head = ledger.runner.size
+          const checkpoint = ledger.log.latest()
+          const { method = 'GET', url, payload, headers } = typeof request === 'function' ? request(given) : request
+          const response = await ledger.app.inject({ method, url, payload: payload as object, headers: headers ?? (method === 'POST' ? authorised : {}) })
+          const answer = typeof expected === 'function' ? expected(given) : expected
+          t.equal(response.statusCode, answer.status, `${method} ${url}: ${answer.status}`)
+          if (answer.body !== undefined) t.match(response.json(), answer.body, 'the answer')
+          if (answer.headers !== undefined) t.match(response.headers, answer.headers, 'the headers')
+          const added = await ledger.store.readAll(head, 10_000)
+          t.equal(added.length, newEvents.length, `${newEvents.length} new events`)
+          t.match(added, newEvents, 'the new events')
+          if (newEvents.length === 0) t.same(ledger.log.latest(), checkpoint, 'the checkpoint did not move')
+          return { ledger, response, given }
+        },
+      }
     },
-  }
-}
-
-/** A source archiving ARTICLE (or `data.content`) with its correct hash. */
-export function sourceRegistered(
-  sourceId: string,
-  data: Partial<SourceRegistered> = {},
-): ProposedEvent {
-  const content = data.content ?? ARTICLE
-  return sourceWithoutContent(sourceId, { content, contentSha256: sha256(content), ...data })
-}
-
-export function sourceWithoutContent(
-  sourceId: string,
-  data: Partial<SourceRegistered> = {},
-): ProposedEvent {
-  return {
-    id: nextId(),
-    type: 'SourceRegistered',
-    data: {
-      sourceId,
-      kind: 'news-article',
-      title: `The ${sourceId}`,
-      publisher: 'A Publisher',
-      publishedOn: '2016-11-17',
-      ...data,
-    },
-  }
-}
-
-function claimFields(jurisdictionId: string, sourceId: string) {
-  return {
-    jurisdictionId,
-    actor: { id: 'chief', name: 'The Chief', office: 'Chief of Police' },
-    on: '2016-11-14',
-    summary: 'The chief says officers will not ask about status.',
-    quote: CHIEF_QUOTE,
-    sourceId,
-    stances: [{ dimension: 'status_inquiry', value: 'prohibited' }],
-  }
-}
-
-/** A statement quoting CHIEF_QUOTE from `sourceId`. */
-export function statementMade(
-  jurisdictionId: string,
-  sourceId: string,
-  data: Partial<StatementMade> = {},
-): ProposedEvent {
-  return {
-    id: nextId(),
-    type: 'StatementMade',
-    data: { ...claimFields(jurisdictionId, sourceId), ...data },
-  }
-}
-
-export function policyEnacted(
-  jurisdictionId: string,
-  sourceId: string,
-  policyId: string,
-  data: Partial<PolicyEnacted> = {},
-): ProposedEvent {
-  return {
-    id: nextId(),
-    type: 'PolicyEnacted',
-    data: {
-      ...claimFields(jurisdictionId, sourceId),
-      policyId,
-      instrument: 'executive-order',
-      title: `Order ${policyId}`,
-      ...data,
-    },
-  }
-}
-
-/** PolicyReaffirmed, PolicyAmended, PolicyRescinded or PolicyEnjoined of `policyId`. */
-export function policyAction(
-  type: 'PolicyReaffirmed' | 'PolicyAmended' | 'PolicyRescinded' | 'PolicyEnjoined',
-  jurisdictionId: string,
-  sourceId: string,
-  policyId: string | undefined,
-): ProposedEvent {
-  const data = {
-    ...claimFields(jurisdictionId, sourceId),
-    ...(policyId === undefined ? {} : { policyId }),
-  }
-  // The builder's callers pick the type; the data fits all four.
-  return { id: nextId(), type, data } as ProposedEvent
-}
-
-export function claimCorrected(
-  jurisdictionId: string,
-  correctsEventId: string,
-  changes: ClaimChanges,
-  data: Partial<ClaimCorrected> = {},
-): ProposedEvent {
-  return {
-    id: nextId(),
-    type: 'ClaimCorrected',
-    data: { jurisdictionId, correctsEventId, changes, reason: 'A better reading.', ...data },
-  }
-}
-
-export function claimRetracted(
-  jurisdictionId: string,
-  retractsEventId: string,
-  data: Partial<ClaimRetracted> = {},
-): ProposedEvent {
-  return {
-    id: nextId(),
-    type: 'ClaimRetracted',
-    data: { jurisdictionId, retractsEventId, reason: 'Misattributed.', ...data },
   }
 }

@@ -2,6 +2,7 @@ import {
   endOf,
   isClaim,
   startOf,
+  UNKNOWN,
   type Claim,
   type ClaimCorrected,
   type ClaimRetracted,
@@ -117,7 +118,7 @@ export function referenceStance(
   const winner = counted[counted.length - 1]
   if (winner === undefined) {
     return {
-      value: 'unknown',
+      value: UNKNOWN,
       since: null,
       lastAffirmedOn: null,
       basis: [],

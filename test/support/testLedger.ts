@@ -11,7 +11,7 @@ export const authorised = { authorization: `Bearer ${WRITER_TOKEN}` }
 /** A whole ledger on an in-memory store (seeded unless told otherwise), with its HTTP app. */
 export async function testLedger(
   env: Record<string, string> = {},
-  options: { clock?: () => Date } = {},
+  options: { clock?: () => Date; seed?: boolean } = {},
 ): Promise<Ledger & { app: NonNullable<Ledger['app']> }> {
   const config = parseConfig({
     LEDGER_STORE: 'sqlite::memory:',
@@ -22,14 +22,14 @@ export async function testLedger(
   const ledger = await compose(config, {
     logger: pino({ level: 'silent' }),
     withApp: true,
-    seed: true,
+    seed: options.seed ?? true,
     clock: options.clock ?? (() => new Date('2026-11-26T10:00:00.000Z')),
   })
   return ledger as Ledger & { app: NonNullable<Ledger['app']> }
 }
 
 /** A seed claim's id by its key in data/seed/claims.ts. */
-export { seedId } from '../../data/seed/buildSeed.js'
+export { seedId } from '../../scripts/buildSeed.js'
 
 const seedLines = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8')
   .split('\n')
@@ -44,25 +44,5 @@ export const seedSize = seedLines.length
 /** The seed's last position: `knownAt=<lastSeedPosition>` means the seed and nothing written after it. */
 export const lastSeedPosition = seedSize - 1
 
-/** Where a seed event sits in the ledger: its line in data/seed.ndjson. */
-export function seedPosition(id: string): number {
-  return seedLines.findIndex((line) => (JSON.parse(line) as { id: string }).id === id)
-}
-
-/**
- * A write request's event: the press office says a seed jurisdiction's declared status is `value`
- * on `on`, citing the seed's article. The smallest claim that changes a stance.
- */
-export function pressStatement(jurisdictionId: string, on: string, value: string) {
-  return {
-    type: 'StatementMade',
-    data: {
-      jurisdictionId,
-      actor: { id: 'press-office', name: 'Press Office' },
-      on,
-      summary: `The press office said the city is ${value}.`,
-      sourceId: 'abcnews-2016-11-17-cities-push-back',
-      stances: [{ dimension: 'declared_status', value }],
-    },
-  }
-}
+/** The smallest seed-citing claim, kept here for the tests that import it from this file. */
+export { pressStatement } from './eventBuilders.js'

@@ -1,22 +1,21 @@
 import t from 'tap'
 import { LedgerEvent } from '../../events/index.js'
+import { sha256Hex } from '../../src/sha256Hex.js'
 import { decide } from '../../src/writeModel/decide.js'
 import {
   ARTICLE,
   CHIEF_QUOTE,
   claimCorrected,
   claimRetracted,
-  given,
   jurisdictionRegistered,
   policyAction,
   policyEnacted,
-  sha256,
   sourceRegistered,
   sourceWithoutContent,
   statementMade,
   withRevision,
-  writeStateOf,
-} from '../support/givenWhenThen.js'
+} from '../support/eventBuilders.js'
+import { given, writeStateOf } from '../support/givenWhenThen.js'
 
 const J = 'jurisdiction-springfield'
 const city = jurisdictionRegistered('springfield')
@@ -174,6 +173,23 @@ t.test('runs and expected revisions', async (t) => {
       .thenFails('expected_revision_misplaced', { path: '/events/1/expectedRevision' })
   })
 
+  t.test('placement is judged on the request as sent, recorded duplicates included', async (t) => {
+    const first = statementMade('springfield', 'article')
+    given(t, [city, article])
+      .when([first, withRevision(statementMade('springfield', 'article'), 0)], {
+        recorded: new Set([first.id]),
+      })
+      .thenFails('expected_revision_misplaced', { path: '/events/1/expectedRevision', index: 1 })
+  })
+
+  t.test('a recorded duplicate is not decided again, and its expectedRevision is ignored', async (t) => {
+    const recorded = withRevision(statementMade('springfield', 'article'), 99)
+    const fresh = statementMade('springfield', 'article')
+    given(t, [city, article])
+      .when([recorded, fresh], { recorded: new Set([recorded.id]) })
+      .then([{ stream: 'jurisdiction-springfield', expectedRevision: 0, events: [fresh] }])
+  })
+
   t.test('expected revisions are checked before any rule', async (t) => {
     given(t, [city])
       .when([
@@ -187,7 +203,7 @@ t.test('runs and expected revisions', async (t) => {
     given(t, [city, article])
       .when(
         [statementMade('springfield', 'article'), statementMade('springfield', 'missing')],
-        [1, 3],
+        { indexes: [1, 3] },
       )
       .thenFails('source_not_registered', { path: '/events/3/data/sourceId', index: 3 })
   })
@@ -238,7 +254,7 @@ t.test('SourceRegistered', async (t) => {
   t.test('may archive content with its hash, or name a registered via, or neither', async (t) => {
     const archived = sourceRegistered('archived')
     const reported = sourceWithoutContent('reported', { via: 'article' })
-    const plain = sourceWithoutContent('plain', { contentSha256: sha256('not archived here') })
+    const plain = sourceWithoutContent('plain', { contentSha256: sha256Hex('not archived here') })
     given(t, [article])
       .when([archived, reported, plain])
       .then([
@@ -281,13 +297,13 @@ t.test('SourceRegistered', async (t) => {
     'a contentSha256 that is not the hash of content’s UTF-8 bytes is content_hash_mismatch',
     async (t) => {
       // The hash of the UTF-16 code units would differ from the UTF-8 one for the 🗽 in ARTICLE.
-      const utf16 = sha256(Buffer.from(ARTICLE, 'utf16le').toString('latin1'))
+      const utf16 = sha256Hex(Buffer.from(ARTICLE, 'utf16le').toString('latin1'))
       given(t, [])
         .when([sourceRegistered('article', { contentSha256: utf16 })])
         .thenFails('content_hash_mismatch', {
           path: '/events/0/data/contentSha256',
           message: new RegExp(
-            `contentSha256 is ${utf16}, but the SHA-256 of content's UTF-8 bytes is ${sha256(ARTICLE)}`,
+            `contentSha256 is ${utf16}, but the SHA-256 of content's UTF-8 bytes is ${sha256Hex(ARTICLE)}`,
           ),
         })
     },

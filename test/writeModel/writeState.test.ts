@@ -14,8 +14,8 @@ import {
   sourceRegistered,
   sourceWithoutContent,
   statementMade,
-  writeStateOf,
-} from '../support/givenWhenThen.js'
+} from '../support/eventBuilders.js'
+import { writeStateOf } from '../support/givenWhenThen.js'
 
 t.test('a new state knows nothing', async (t) => {
   t.strictSame(initialWriteState(), {

@@ -1,4 +1,4 @@
-import { allowedValues, dimensions } from '../../../events/index.js'
+import { allowedValues, dimensions, UNKNOWN } from '../../../events/index.js'
 import type { JurisdictionList, RecordedChange } from '../../../projections/index.js'
 import { recordedChangesList } from './changeParts.js'
 import { html, type SafeHtml } from './html.js'
@@ -63,7 +63,7 @@ ${invalidAsOf !== undefined && html`<p id="asOf-error" class="error" role="alert
 <tbody>
 ${list.jurisdictions.map(
   (jurisdiction) => html`<tr data-jurisdiction="${jurisdiction.jurisdictionId}"><th scope="row"><a href="/ui/jurisdictions/${jurisdiction.jurisdictionId}${asOf !== today ? `?asOf=${asOf}` : ''}">${jurisdiction.name}</a> <span class="muted">(${jurisdiction.kind})</span></th>${dimensions.map(
-    (dimension) => html`<td data-dimension="${dimension}">${valueTag(allowedValues(dimension), jurisdiction.stance[dimension] ?? 'unknown')}${supportNote(jurisdiction.support[dimension])}</td>`,
+    (dimension) => html`<td data-dimension="${dimension}">${valueTag(allowedValues(dimension), jurisdiction.stance[dimension] ?? UNKNOWN)}${supportNote(jurisdiction.support[dimension])}</td>`,
   )}</tr>`,
 )}
 </tbody>

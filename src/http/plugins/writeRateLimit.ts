@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../../sha256Hex.js'
 import { LedgerError } from '../../errors.js'
 
 export interface WriteRateLimitOptions {
@@ -24,7 +24,7 @@ export const writeRateLimit = fp<WriteRateLimitOptions>(
         const authorization = request.headers.authorization
         return authorization === undefined
           ? `ip:${request.ip}`
-          : `token:${createHash('sha256').update(authorization).digest('hex')}`
+          : `token:${sha256Hex(authorization)}`
       },
       errorResponseBuilder: (_request, context) =>
         new LedgerError(

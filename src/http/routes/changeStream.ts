@@ -5,7 +5,7 @@ import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { EventStore } from '../../stores/eventStore.js'
 import { LedgerError } from '../../errors.js'
 import { streamExample } from '../answerExamples.js'
-import { todayUtc } from '../readContext.js'
+import { todayUtc } from '../../readModels/knownAt.js'
 
 /**
  * `GET /changes/stream`: Server-Sent Events, one message per committed write, `id:` its last position
@@ -15,6 +15,7 @@ import { todayUtc } from '../readContext.js'
  * more than `MAX_BEHIND` messages behind is closed after a `retry:` line instead of being buffered
  * without bound, and at most `maxStreams` streams are open at once.
  */
+
 export interface ChangeStreamDeps {
   reader: Pick<LedgerReader, 'changesSince'>
   runner: { readonly size: number; onAdvance(listener: (from: number, to: number) => void): () => void }

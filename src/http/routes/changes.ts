@@ -8,16 +8,16 @@ import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import { atomExample, atomExampleUrl } from '../answerExamples.js'
 import { atomFeed } from '../atom.js'
 import { CursorParam, encodeCursor, fitPage, Limit, pageStart, pinnedKnownAt, queryHash } from '../paging.js'
-import { todayUtc } from '../readContext.js'
 import type { ResponseCache } from '../responseCache.js'
-import { ChangesSchema, Dimension, JurisdictionIdParams, KnownAtQuery as KnownAt } from '../schemas.js'
-import { knownAtPositionFor, type KnownAtDeps } from './knownAtPosition.js'
+import { Changes, Dimension, JurisdictionIdParams, KnownAtQuery as KnownAt } from '../schemas.js'
+import { knownAtPositionFor, todayUtc, type KnownAtDeps } from '../../readModels/knownAt.js'
 
 /**
  * What changed: in valid time (`from`/`to`: the points where a stance takes another value, as known
  * at `knownAt`), in record time (`since`: what a client that last looked at that position must
  * update), and as Atom feeds of the changes, newest recorded first.
  */
+
 export interface ChangeRouteDeps extends KnownAtDeps {
   reader: Pick<LedgerReader, 'changeRows' | 'changesSince' | 'recordedChanges' | 'jurisdictionOf' | 'resolveKnownAt'>
   clock: () => Date
@@ -62,7 +62,7 @@ export function changeRoutes(context: ChangeRouteDeps): FastifyPluginAsync {
           description:
             'With `from` and `to` (partial dates, inclusive): every point where a jurisdiction’s value for a dimension changed, as known at `knownAt`, ordered by `on` then position; a reaffirmation of the value in force is no change. With `since` (a position): each dimension whose answer today is different now from what it was as known at `since`, with the events that made the difference; the next call uses `since=<knownAtPosition>`.',
           tags: ['stances'],
-          response: { 200: ChangesSchema },
+          response: { 200: Changes },
           querystring: z
             .strictObject({
               from: PartialDate.optional().meta({ description: 'valid time: the first day (a partial date: 2016, 2016-01 or 2016-01-01), with to', examples: ['2016-01-01'] }),

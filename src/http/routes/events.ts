@@ -3,15 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { EventId } from '../../../events/index.js'
-import { LedgerError } from '../../errors.js'
+import { LedgerError, ruleCodes } from '../../errors.js'
 import { CursorParam, encodeCursor, fitPage, Limit, pageStart, queryHash } from '../paging.js'
-import type { ProposedEvent } from '../../writeModel/proposedEvent.js'
 import type { EventStore, StoredEvent } from '../../stores/eventStore.js'
 import type { RecordEvents } from '../../ledger/groupCommit.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { ProjectionRunner } from '../../runner/projectionRunner.js'
 import type { Auth } from '../auth.js'
-import { WriteRequest, WriteResponse } from '../../ledger/writeRequest.js'
+import { WriteRequest, WriteResponse, withIds } from '../../ledger/writeRequest.js'
 
 function eventView(stored: StoredEvent) {
   return {
@@ -47,7 +46,6 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
         },
         config: {
           problems: [
-            'duplicate_event_in_request',
             'expected_revision_misplaced',
             'invalid_string',
             'unauthorized',
@@ -58,21 +56,10 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
             'wrong_expected_revision',
             'idempotency_conflict',
             'rate_limited',
-            'jurisdiction_not_registered',
-            'source_not_registered',
-            'parent_not_registered',
-            'via_not_registered',
-            'evidence_source_not_registered',
-            'already_registered',
-            'policy_already_enacted',
-            'policy_not_enacted',
-            'claim_not_found',
-            'claim_jurisdiction_mismatch',
-            'claim_retracted',
-            'quote_not_found',
-            'content_hash_mismatch',
-            'unknown_not_allowed',
+            ...ruleCodes,
             'partial_append',
+            'duplicate_event_id',
+            'store_full',
             'store_unavailable',
           ],
           rateLimit:
@@ -92,10 +79,7 @@ export function eventRoutes(context: EventRouteDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const events = request.body.events.map(
-          (event) => ({ ...event, id: event.id ?? randomUUID() }) as ProposedEvent,
-        )
-        const outcome = await context.recordEvents(events, {
+        const outcome = await context.recordEvents(withIds(request.body.events, randomUUID), {
           recordedBy: request.writer ?? 'unknown',
           correlationId: request.id,
         })

@@ -8,17 +8,17 @@ import { CursorParam, encodeCursor, fitPage, Limit, pageStart, pinnedKnownAt, qu
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { EventStore } from '../../stores/eventStore.js'
 import type { ResponseCache } from '../responseCache.js'
-import { pinsBothClocks, todayUtc } from '../readContext.js'
+import { pinsBothClocks } from '../answerValidators.js'
 import {
   AsOfQuery as AsOf,
   Dimension,
   JurisdictionIdParams,
-  JurisdictionListSchema,
+  JurisdictionList,
   KnownAtQuery as KnownAt,
-  StanceAnswerSchema,
+  StanceAnswer,
   Support,
 } from '../schemas.js'
-import { knownAtPositionFor } from './knownAtPosition.js'
+import { knownAtPositionFor, todayUtc } from '../../readModels/knownAt.js'
 
 export interface JurisdictionRouteDeps {
   store: Pick<EventStore, 'head'>
@@ -53,7 +53,7 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
           description:
             'Filter with dimension and value together: which cities declined detainers as of 2017-06-30? (`dimension=detainer_hold&value=decline_all&asOf=2017-06-30`). Add `support=policy` to count only values an enacted policy backs, not words alone.',
           tags: ['stances'],
-          response: { 200: JurisdictionListSchema },
+          response: { 200: JurisdictionList },
           querystring: z
             .strictObject({
               kind: JurisdictionKind.optional(),
@@ -158,7 +158,7 @@ export function jurisdictionRoutes(context: JurisdictionRouteDeps): FastifyPlugi
           tags: ['stances'],
           params: Params,
           querystring: z.strictObject({ asOf: AsOf.optional(), knownAt: KnownAt.optional() }),
-          response: { 200: StanceAnswerSchema },
+          response: { 200: StanceAnswer },
         },
       },
       async (request, reply) =>

@@ -8,7 +8,7 @@ import { checkQuote } from '../../ledger/checkQuote.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { LedgerLog } from '../../log/ledgerLog.js'
 import type { EventStore } from '../../stores/eventStore.js'
-import { CheckpointSchema, ConsistencyProofSchema, InclusionProofSchema } from '../schemas.js'
+import { Checkpoint, ConsistencyProof, InclusionProof } from '../schemas.js'
 
 export const MAX_ENTRY_LINES = 10_000
 
@@ -56,7 +56,7 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
           operationId: 'getCheckpoint',
           summary: 'The latest signed checkpoint (C2SP signed note)',
           tags: ['ledger'],
-          response: { 200: CheckpointSchema },
+          response: { 200: Checkpoint },
         },
       },
       async () => latest(),
@@ -119,7 +119,7 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
             eventId: EventId.meta({ examples: ['0a50ea08-bdc9-51eb-a25a-fd52a3241795'] }),
             treeSize: Size.optional(),
           }),
-          response: { 200: InclusionProofSchema },
+          response: { 200: InclusionProof },
         },
       },
       async (request) => {
@@ -153,7 +153,7 @@ export function ledgerRoutes(context: LedgerRouteDeps): FastifyPluginAsync {
           summary: 'An RFC 9162 consistency proof between two tree sizes',
           tags: ['ledger'],
           querystring: z.strictObject({ first: Size, second: Size.optional() }),
-          response: { 200: ConsistencyProofSchema },
+          response: { 200: ConsistencyProof },
         },
       },
       async (request) => {

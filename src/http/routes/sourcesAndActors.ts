@@ -5,7 +5,7 @@ import { Slug } from '../../../events/index.js'
 import type { ClaimView } from '../../../projections/index.js'
 import { LedgerError } from '../../errors.js'
 import { CursorParam, encodeCursor, fitPage, Limit, pageStart, pinnedKnownAt, queryHash } from '../paging.js'
-import { knownAtPositionFor, type KnownAtDeps } from './knownAtPosition.js'
+import { knownAtPositionFor, type KnownAtDeps } from '../../readModels/knownAt.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import type { ResponseCache } from '../responseCache.js'
 

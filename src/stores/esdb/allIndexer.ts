@@ -19,6 +19,7 @@ import { fromEsdbEvent, type ReadEvent } from './storedForm.js'
  * An event id that reaches `$all` twice (a race between replicas) keeps its first occurrence; the
  * later one gets no position, but counts toward its stream's revision in EventStoreDB.
  */
+
 function isLedgerStream(stream: string): boolean {
   return ledgerStreamPrefixes.some((prefix) => stream.startsWith(prefix))
 }

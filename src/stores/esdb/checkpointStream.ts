@@ -1,5 +1,5 @@
 import { ANY, StreamNotFoundError, jsonEvent, type EventStoreDBClient } from '@eventstore/db-client'
-import { createHash } from 'node:crypto'
+import { uuidV5 } from '../../uuidV5.js'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import type { StoredCheckpoint } from '../eventStore.js'
@@ -13,6 +13,7 @@ import type { ReplicaMeta } from './replicaMeta.js'
  * replica copies the stream into its local file, so listing them reads no stream and holds nothing in
  * the heap.
  */
+
 const CheckpointData = z.object({
   treeSize: z.number().int().min(0),
   rootHash: z.string().regex(/^[0-9a-f]{64}$/),
@@ -93,10 +94,5 @@ export class CheckpointStream {
 
 /** A name-based UUID (version 5, SHA-1) for the checkpoint of one tree size. */
 export function checkpointEventId(stream: string, treeSize: number): string {
-  const namespace = Buffer.from('6f1d2a52c0b34d7e9a4e0c6b8f3d2e10', 'hex')
-  const hash = createHash('sha1').update(namespace).update(`${stream}/${treeSize}`).digest()
-  hash[6] = (hash[6]! & 0x0f) | 0x50
-  hash[8] = (hash[8]! & 0x3f) | 0x80
-  const hex = hash.subarray(0, 16).toString('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  return uuidV5('6f1d2a52-c0b3-4d7e-9a4e-0c6b8f3d2e10', `${stream}/${treeSize}`)
 }

@@ -7,7 +7,6 @@ import {
   PartialAppend,
   WrongExpectedRevision,
   type EventStore,
-  type ExpectedRevision,
   type InlineFold,
   type StoredCheckpoint,
   type StoredEvent,
@@ -15,6 +14,7 @@ import {
   type Subscription,
   type SubscriptionHandlers,
 } from '../eventStore.js'
+import type { ExpectedRevision } from '../../writeModel/expectedRevision.js'
 import { EventRows } from '../sqlite/eventRows.js'
 import { openLedgerFile } from '../sqlite/ledgerFile.js'
 import { AllIndexer } from './allIndexer.js'
@@ -37,6 +37,7 @@ import { EsdbSubscription, sleep } from './subscription.js'
  * position. An exact retry that EventStoreDB itself absorbs (same ids, same expected revision, same
  * stream) returns the events first stored, when their entries are byte-identical to the retried ones.
  */
+
 export interface EsdbStoreOptions {
   /** `esdb://host:2113?tls=false` (`kurrentdb://` is read as `esdb://`). */
   connectionString: string

@@ -1,5 +1,6 @@
 import { jsonEvent, type JSONType, type Position } from '@eventstore/db-client'
 import { z } from 'zod'
+import { LedgerError } from '../../errors.js'
 import type { EventToAppend, StoredEvent } from '../eventStore.js'
 
 /**
@@ -15,8 +16,10 @@ import type { EventToAppend, StoredEvent } from '../eventStore.js'
  */
 
 /** An event in a ledger stream that this adapter did not write: the store is not a ledger store. */
-export class CorruptLedgerEvent extends Error {
-  readonly code = 'corrupt_ledger_event'
+export class CorruptLedgerEvent extends LedgerError {
+  constructor(message: string) {
+    super('corrupt_ledger_event', message)
+  }
 }
 
 const StoredMetadata = z.object({

@@ -2,7 +2,7 @@ import { START, streamNameFilter, type AllStreamResolvedEvent } from '@eventstor
 import { ledgerStreamPrefixes } from '../../../events/streams.js'
 import type { Subscription, SubscriptionHandlers } from '../eventStore.js'
 import type { EsdbEventStore } from './esdbEventStore.js'
-import { CorruptLedgerEvent } from './storedForm.js'
+import { LedgerError } from '../../errors.js'
 
 /** A subscriber's batches: about this many events at once while catching up. */
 const maxBatch = 500
@@ -74,8 +74,8 @@ export class EsdbSubscription implements Subscription {
         } catch (error) {
           if (this.closed) break
           // an event that cannot be read stops the replica here, again and again: retrying cannot help
-          if (error instanceof CorruptLedgerEvent || (error as { code?: unknown }).code === 'corrupt_event') {
-            this.fail(error as Error)
+          if (error instanceof LedgerError && (error.code === 'corrupt_ledger_event' || error.code === 'corrupt_event')) {
+            this.fail(error)
             break
           }
           const delay = Math.min(this.store.retry.maxDelayMs, this.store.retry.initialDelayMs * 2 ** attempt)

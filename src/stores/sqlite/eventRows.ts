@@ -6,6 +6,7 @@ import type { StoredCheckpoint, StoredEvent } from '../eventStore.js'
  * the log, from which id, stream, type, data and metadata are all read back) and its leaf hash; and the
  * kept checkpoints. Shared by the embedded store and an EventStoreDB replica's copy of the log.
  */
+
 interface EventRow {
   position: number
   id: string

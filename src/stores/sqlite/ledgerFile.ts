@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { LedgerError } from '../../errors.js'
 import { openSqliteFile } from '../openSqliteFile.js'
 
 /**
@@ -14,6 +15,7 @@ import { openSqliteFile } from '../openSqliteFile.js'
  * writes only to a new file; an older layout is brought up to date by `upgradeLedgerFile`, once the
  * start's other checks (the signing key) have passed, so a start that fails leaves the file as it was.
  */
+
 export const FILE_VERSION = 1
 
 /** The page cache of a connection, KiB. */
@@ -46,13 +48,18 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_are_immutable BEFORE UPDATE ON checkpoi
 BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
 `
 
-export class StoreDurabilityError extends Error {
-  readonly code = 'store_durability'
+/** The file's settings could lose an acknowledged write in a crash. */
+export class StoreDurabilityError extends LedgerError {
+  constructor(message: string) {
+    super('store_durability', message)
+  }
 }
 
-/** A file this build must not open: written by a newer one, or not a ledger at all. */
-export class ForeignStoreFile extends Error {
-  readonly code = 'foreign_store_file'
+/** A file this build must not open: written by a newer one. */
+export class ForeignStoreFile extends LedgerError {
+  constructor(message: string) {
+    super('foreign_store_file', message)
+  }
 }
 
 export interface LedgerFileOptions {

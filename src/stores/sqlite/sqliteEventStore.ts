@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import {
   DuplicateEventId,
+  StoreFull,
   WrongExpectedRevision,
   type EventStore,
   type InlineFold,
@@ -19,6 +20,7 @@ import { openLedgerFile } from './ledgerFile.js'
  * checkpoint) and nothing else, committed with one fsync (WAL, synchronous=FULL). Triggers refuse
  * UPDATE and DELETE of events: the ledger only ever appends.
  */
+
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
   path: string
@@ -82,7 +84,7 @@ export class SqliteEventStore implements EventStore {
       stored = write.immediate()
     } catch (error) {
       this.inline?.rolledBack()
-      throw error
+      throw isDiskFull(error) ? new StoreFull() : error
     }
     this.inline?.committed()
     return stored
@@ -156,7 +158,11 @@ export class SqliteEventStore implements EventStore {
 
   /** Outside an append (the inline fold keeps each commit's checkpoint in the commit itself). */
   async saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
-    this.rows.saveCheckpoint(checkpoint)
+    try {
+      this.rows.saveCheckpoint(checkpoint)
+    } catch (error) {
+      throw isDiskFull(error) ? new StoreFull() : error
+    }
   }
 
   async checkpoints(): Promise<StoredCheckpoint[]> {
@@ -171,6 +177,10 @@ export class SqliteEventStore implements EventStore {
     this.listeners.clear()
     if (this.db.open) this.db.close()
   }
+}
+
+function isDiskFull(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_FULL'
 }
 
 function isUniqueViolation(error: unknown, column: string): boolean {

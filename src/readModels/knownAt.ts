@@ -1,17 +1,22 @@
 import { z } from 'zod'
 import { CalendarDate } from '../../events/index.js'
+import type { KnownAt as KnownAtValue } from '../../projections/index.js'
 import { LedgerError } from '../errors.js'
+import type { EventStore } from '../stores/eventStore.js'
+import type { LedgerReader } from './ledgerReader.js'
 
 /**
- * The two clocks of a read: `asOf` (valid time, a calendar day) and `knownAt` (record time: a position,
- * an RFC 3339 timestamp, or a date meaning the end of that day UTC).
+ * The two clocks of a read, parsed once for every reader (the API, the pages, the CLI): `asOf` (valid
+ * time, a calendar day) and `knownAt` (record time: a position, an RFC 3339 timestamp, or a date
+ * meaning the end of that day UTC), and how `knownAt` becomes the highest position a read considers.
  */
+
 export const AsOf = CalendarDate.describe('valid time: a calendar day, YYYY-MM-DD (default: today, UTC)')
 
 export const KnownAt = z
   .string()
   .max(40)
-  .transform((text, ctx): { position: number } | { timestamp: number } => {
+  .transform((text, ctx): KnownAtValue => {
     if (/^\d{1,15}$/.test(text)) return { position: Number(text) }
     if (CalendarDate.safeParse(text).success) return { timestamp: Date.parse(`${text}T23:59:59.999Z`) }
     if (z.iso.datetime({ offset: true }).safeParse(text).success) return { timestamp: Date.parse(text) }
@@ -19,8 +24,9 @@ export const KnownAt = z
     return z.NEVER
   })
   .describe('record time: a ledger position (digits), an RFC 3339 timestamp, or a date (end of that day, UTC)')
-export type KnownAt = z.output<typeof KnownAt>
+export type KnownAt = KnownAtValue
 
+/** The default `asOf`: today, UTC. */
 export function todayUtc(clock: () => Date): string {
   return clock().toISOString().slice(0, 10)
 }
@@ -41,12 +47,17 @@ export async function checkKnownPosition(position: number, applied: number, stor
   )
 }
 
-/**
- * Whether a read names both clocks exactly: `knownAt` as a position and an explicit `asOf`. Its answer
- * is then the same forever, on any replica (answerValidators.ts makes it immutable). A `knownAt`
- * timestamp is not enough: a later write may still be recorded before it.
- */
-export function pinsBothClocks(request: { query: unknown }): boolean {
-  const query = request.query as { asOf?: string; knownAt?: KnownAt }
-  return query.asOf !== undefined && query.knownAt !== undefined && 'position' in query.knownAt
+/** What resolving `knownAt` reads: how far this replica has applied the log, and the store's head. */
+export interface KnownAtDeps {
+  reader: Pick<LedgerReader, 'resolveKnownAt'>
+  runner: { readonly size: number }
+  store: Pick<EventStore, 'head'>
+}
+
+/** The highest position a read considers (null: nothing), after checking a position exists here. */
+export async function knownAtPositionFor(context: KnownAtDeps, knownAt: KnownAt | undefined): Promise<number | null> {
+  if (knownAt !== undefined && 'position' in knownAt) {
+    await checkKnownPosition(knownAt.position, context.runner.size, () => context.store.head())
+  }
+  return context.reader.resolveKnownAt(knownAt)
 }

@@ -1,9 +1,16 @@
-import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { LedgerEvent, streamOf, type Quote } from '../../events/index.js'
-import { entryOf } from '../../src/log/entry.js'
-import { articleSourceId, seedEvents, type SeedEvent } from './claims.js'
+import { articleSourceId, seedEvents, type SeedEvent } from '../data/seed/claims.js'
+import { LedgerEvent, streamOf, type Quote } from '../events/index.js'
+import { entryOf } from '../src/log/entry.js'
+import { sha256Hex } from '../src/sha256Hex.js'
+import { uuidV5 } from '../src/uuidV5.js'
+
+/**
+ * Builds data/seed.ndjson, the bundled seed's log entry lines, from its readable source
+ * (data/seed/claims.ts) and the archived article: `npm run seed`. test/data/seed.test.ts keeps the
+ * committed file equal to what this makes.
+ */
 
 /** Fixed for ever: every seed id derives from it, and so does the seed's Merkle root. */
 const SEED_NAMESPACE = '9ac0a2c1-1384-4e2c-a570-a6aad46ca602'
@@ -14,18 +21,9 @@ export const seedMetadata = {
   schemaVersion: 1,
 } as const
 
-/** An RFC 9562 version-5 UUID: SHA-1 of the namespace's bytes and the name. */
+/** A seed event's id: the version-5 UUID of its key. */
 export function seedId(key: string): string {
-  const namespace = Buffer.from(SEED_NAMESPACE.replaceAll('-', ''), 'hex')
-  const bytes = createHash('sha1').update(namespace).update(key, 'utf8').digest().subarray(0, 16)
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80
-  const hex = bytes.toString('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
+  return uuidV5(SEED_NAMESPACE, key)
 }
 
 /** Pins a quote to its UTF-16 offsets in `text`: it must occur exactly once with its prefix and suffix. */
@@ -86,10 +84,10 @@ export function buildSeed(articleText: string): string[] {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const article = readFileSync(
-    new URL('../abcnews-2016-11-17-cities-push-back.txt', import.meta.url),
+    new URL('../data/abcnews-2016-11-17-cities-push-back.txt', import.meta.url),
     'utf8',
   )
   const lines = buildSeed(article)
-  writeFileSync(new URL('../seed.ndjson', import.meta.url), `${lines.join('\n')}\n`)
+  writeFileSync(new URL('../data/seed.ndjson', import.meta.url), `${lines.join('\n')}\n`)
   console.log(`wrote ${lines.length} entries to data/seed.ndjson`)
 }
