@@ -1,5 +1,6 @@
 import { LedgerError } from '../errors.js'
 import { DuplicateEventId, PartialAppend, WrongExpectedRevision, type EventStore, type StoredEvent, type StreamAppend } from '../stores/eventStore.js'
+import { isOutOfSpace } from '../stores/outOfSpace.js'
 import type { ProposedEvent } from '../writeModel/proposedEvent.js'
 import type { WriteFacts } from '../writeModel/writeState.js'
 import { handleWrite, resultOf, type WriteDeps } from './handleWrite.js'
@@ -190,8 +191,7 @@ function translate(error: unknown): unknown {
       written: error.written.map(resultOf),
     })
   }
-  const code = (error as { code?: unknown } | null)?.code
-  if (code === 'SQLITE_FULL') {
+  if (isOutOfSpace(error)) {
     return new LedgerError('store_full', 'the store has no space left for this write; nothing of it was written. Free space on its disk and retry', {
       retryAfter: 30,
     })
