@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
+import Database from 'better-sqlite3'
 import { createHash, randomUUID } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli as runCliToEnd } from '../support/runCli.js'
 import {
@@ -9,6 +10,8 @@ import {
   readFeed,
   rfc6962Leaf,
   rfc6962Root,
+  runCli,
+  sleep,
   startServe,
   type PublishedCheckpoint,
   type Served,
@@ -21,7 +24,8 @@ import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../support/tmpfs.js'
  * fill it. The write that does not fit is a 507 `/problems/store-full` with Retry-After that changed
  * nothing (head, checkpoint, read models, every GET answer as before it); reads, /health and /ready go
  * on answering; once the tmpfs is grown, writes succeed again in the same process, and the log
- * verifies with no gap and no duplicate. A restart on the full disk is ready for reads.
+ * verifies with no gap and no duplicate. A start on a full disk (the lock, the open, a read-model
+ * rebuild) says so, naming the file, and waits for space instead of exiting into a restart loop.
  */
 
 const unavailable = tmpfsUnavailable()
@@ -205,4 +209,85 @@ t.test('a full disk: 507 for the write that does not fit and nothing of it writt
   await stopCleanly(t, served)
   served = undefined
   await verifies(t, storePath, seedSize + acked.length)
+})
+
+/** `serve` as a child, not waited on for readiness: its log on stdout. */
+function serveChild(storePath: string, port: number): Served {
+  return runCli(['serve'], { LEDGER_STORE: `sqlite:${storePath}`, HOST: '127.0.0.1', PORT: String(port), ...env, LOG_LEVEL: 'info' })
+}
+
+async function until(what: string, deadlineMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + deadlineMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${deadlineMs} ms: ${what}`)
+    await sleep(50)
+  }
+}
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(new RegExp(pattern.source, 'g'))?.length ?? 0
+}
+
+t.test('start-up on a full disk: a clear message naming the file, a wait for space instead of an exit, then a start by itself', { skip: unavailable ?? false }, async (t) => {
+  const { tmpfs, storePath } = onTmpfs(t, '2m')
+  let served: Served | undefined = await startServe(storePath, env)
+  t.teardown(() => stop(served))
+  const acked: string[] = []
+  for (let n = 0; n < 3; n += 1) {
+    const events = fillRequest(n)
+    t.equal((await post(served, events)).status, 201)
+    acked.push(...events.map((event) => event.id))
+  }
+  const before = await answers(served)
+  await stopCleanly(t, served)
+  // an upgrade whose projections changed: every read model is rebuilt from the log at the next start
+  const db = new Database(storePath)
+  db.exec('UPDATE read_models SET version = version + 1000')
+  db.close()
+  t.notOk(existsSync(`${storePath}-shm`), 'closed cleanly: the next open makes its -shm index anew')
+  tmpfs.fill(0)
+
+  const rebuild = await runCliToEnd(['rebuild'], { LEDGER_STORE: `sqlite:${storePath}` })
+  t.equal(rebuild.code, 75, 'a one-shot command exits with EX_TEMPFAIL')
+  t.match(rebuild.stderr, `the file system holding ${storePath} has no space left`, 'naming the file system and the file')
+  t.match(rebuild.stderr, /\(0 KiB free of 2048 KiB\) to open it/, 'with the figures, and what needed the space')
+  t.match(rebuild.stderr, /The store is not damaged and nothing acknowledged was lost: free space on that file system, or grow it, then try again/)
+  t.notMatch(rebuild.stderr, /damaged:|restore/, 'not told to restore a backup of a good file')
+
+  const port = 40_000 + Math.floor(Math.random() * 20_000)
+  served = serveChild(storePath, port)
+  const startFailed = /cannot start: the file system holding [^ ]+ledger\.sqlite has no space left/
+  await until('serve says the disk is full, twice', 20_000, () => count(served!.stdout(), startFailed) >= 2)
+  t.match(served.stdout(), /to open it .*Trying again in 1 s/, 'it says what needed the space, and when it tries again')
+  t.equal(served.child.exitCode, null, 'and waits, rather than exit into a restart loop')
+
+  // room to open the file, not to rebuild the read models
+  tmpfs.resize(`${2048 + 64}k`)
+  await until('serve says the rebuild has no space', 20_000, () => /to bring its file layout and read models up to date with the log/.test(served!.stdout()))
+  t.equal(served.child.exitCode, null, 'still waiting')
+
+  tmpfs.resize('16m')
+  await until('serve is ready once there is space', 30_000, async () => {
+    try {
+      return (await fetch(`${served!.baseUrl}/ready`)).status === 200
+    } catch {
+      return false
+    }
+  })
+  t.match(served.stdout(), /rebuilding read models from the log/, 'the read models were rebuilt')
+  t.strictSame(await answers(served), before, 'and answer as before: the failed tries harmed nothing')
+  await logIsWhole(t, served, acked)
+  await stopCleanly(t, served)
+  served = undefined
+  await verifies(t, storePath, seedSize + acked.length)
+
+  // SIGTERM while it waits stops it cleanly
+  // (verify's read-only connection left the -shm index; without it the open needs space again)
+  rmSync(`${storePath}-shm`, { force: true })
+  tmpfs.fill(0)
+  const waiting = serveChild(storePath, port)
+  t.teardown(() => stop(waiting))
+  await until('serve waits for space', 20_000, () => startFailed.test(waiting.stdout()))
+  waiting.child.kill('SIGTERM')
+  t.same(await waiting.exited, { code: 0, signal: null }, 'SIGTERM while it waits: a clean stop')
 })
