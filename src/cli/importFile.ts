@@ -1,11 +1,14 @@
 import { createReadStream, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { randomUUID } from 'node:crypto'
 import { SingleBar } from 'cli-progress'
 import { compose } from '../compose.js'
 import type { Config } from '../config/config.js'
 import { LedgerError } from '../errors.js'
 import { importEntries } from '../ledger/importEntries.js'
+import { importedEventId } from '../ledger/importedEventId.js'
+import { canonicalJson, NotCanonicalisable } from '../log/canonicalJson.js'
+import { statusOf } from '../http/problems.js'
+import { isOutOfSpace, storeFull } from '../stores/outOfSpace.js'
 import { WriteItem } from '../ledger/writeRequest.js'
 import type { ProposedEvent } from '../writeModel/proposedEvent.js'
 import { createLogger } from './logger.js'
@@ -13,7 +16,10 @@ import { createLogger } from './logger.js'
 /**
  * `import FILE|-`: entry lines (from `export`) are written verbatim into an empty store or one holding
  * an exact prefix of them; event lines (POST /events shape) are new writes, idempotent by id, sent in
- * batches to the store or to a running service (--url). Ends with a summary.
+ * batches to the store or to a running service (--url). An event line without an id gets one derived
+ * from its content (importedEventId.ts), so that running an import again never writes an event twice.
+ * Each batch is one transaction: whatever stops an import (a kill, a full disk) leaves whole batches,
+ * and the same import run again finishes it. Ends with a summary.
  */
 export interface ImportOptions {
   url?: string
@@ -103,7 +109,8 @@ async function sendBatch(batch: Array<{ event: ProposedEvent; line: number }>, s
       summary.skipped += pending.length - written
       return
     } catch (error) {
-      if (!(error instanceof LedgerError)) throw error
+      // the store's trouble (a full disk, say) is no fault of a line: the import stops
+      if (!(error instanceof LedgerError) || statusOf(error.code) >= 500) throw error
       const index = blamedIndex(error) ?? (pending.length === 1 ? 0 : undefined)
       if (index === undefined) throw error
       const blamed = pending[index]!
@@ -135,11 +142,18 @@ function httpSender(url: string, token: string | undefined): Sender {
   }
 }
 
+/** The event lines of one batch, and the ids it holds (an event line's id, or the one derived for it). */
+interface Batch {
+  events: Array<{ event: ProposedEvent; line: number }>
+  ids: Map<string, { line: number; content: string }>
+}
+
 export async function importFile(file: string, options: ImportOptions, config: () => Config): Promise<number> {
   // one pass over the input (standard input cannot be read twice): peek at the first line, then go on
   const input = readLines(file)
   const head = await input.next()
   const first = head.done === true ? undefined : head.value.line
+  let lastRead = 0
   async function* lines() {
     if (head.done !== true) yield head.value
     yield* input
@@ -152,14 +166,27 @@ export async function importFile(file: string, options: ImportOptions, config: (
     throw new LedgerError('invalid_request', 'entry lines carry metadata that only a direct import keeps: import them without --url, on the store')
   }
   const ledger = options.url === undefined ? await compose(config(), { logger: createLogger('warn', 'stderr'), access: 'write' }) : undefined
+  /** The last line of the last batch the store took: every line up to it is stored, skipped or rejected. */
+  let through = 0
+  let failure: unknown
   try {
     if (entries) {
       const result = await importEntries(
         (async function* () {
-          for await (const { line } of lines()) yield line
+          for await (const { line, number } of lines()) {
+            lastRead = number
+            yield line
+          }
         })(),
         ledger!.importDeps,
-        { batchSize: options.batch, onProgress: (done) => progress.update(done) },
+        {
+          batchSize: options.batch,
+          // called after each batch, before the next line is read
+          onProgress: (done) => {
+            through = lastRead
+            progress.update(done)
+          },
+        },
       )
       summary.written = result.written
       summary.skipped = result.skipped
@@ -168,41 +195,85 @@ export async function importFile(file: string, options: ImportOptions, config: (
         options.url !== undefined
           ? httpSender(options.url, options.token)
           : (events) => ledger!.recordEvents(events, { recordedBy: options.recordedBy })
-      let batch: Array<{ event: ProposedEvent; line: number }> = []
+      let batch: Batch = { events: [], ids: new Map() }
       let done = 0
       for await (const { line, number } of lines()) {
+        lastRead = number
         done += 1
-        let json: unknown
-        try {
-          json = JSON.parse(line)
-        } catch (error) {
-          summary.rejected.push({ line: number, reason: `not JSON: ${(error as Error).message}` })
+        const event = eventLine(line, number, summary)
+        if (event === undefined) continue
+        const earlier = batch.ids.get(event.id)
+        if (earlier !== undefined) {
+          // one request may not carry an id twice: the same content is the earlier line's event
+          if (earlier.content === event.content) summary.skipped += 1
+          else summary.rejected.push({ line: number, id: event.id, reason: `idempotency_conflict: the same id as line ${earlier.line}, with other content` })
           continue
         }
-        const parsed = WriteItem.safeParse(json)
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!
-          summary.rejected.push({ line: number, reason: `invalid_request: /${issue.path.join('/')}: ${issue.message}` })
-          continue
-        }
-        const item = parsed.data as ProposedEvent & { id?: string }
-        batch.push({ event: { ...item, id: item.id ?? randomUUID() }, line: number })
-        if (batch.length >= options.batch) {
-          await sendBatch(batch, send, summary)
-          batch = []
+        batch.ids.set(event.id, { line: number, content: event.content })
+        batch.events.push({ event: event.event, line: number })
+        if (batch.events.length >= options.batch) {
+          await sendBatch(batch.events, send, summary)
+          through = number
+          batch = { events: [], ids: new Map() }
           progress.update(done)
         }
       }
-      await sendBatch(batch, send, summary)
+      await sendBatch(batch.events, send, summary)
+      through = lastRead
       progress.update(done)
     }
+  } catch (error) {
+    failure = error
   } finally {
     progress.stop()
     await ledger?.close()
   }
+  printSummary(summary)
+  if (failure !== undefined) {
+    process.stderr.write(
+      `import stopped after line ${through}: every line up to it is in the store or was rejected, nothing after it was written. Run the same import again once the cause below is dealt with: what is stored is skipped.\n`,
+    )
+    const storePath = ledger?.config.readModelsPath
+    const full =
+      (failure instanceof LedgerError && failure.code === 'store_full') ||
+      (!(failure instanceof LedgerError) && isOutOfSpace(failure, storePath))
+    if (full && storePath !== undefined) throw storeFull(storePath, `write the batch after line ${through}`, failure)
+    throw failure
+  }
+  return summary.rejected.length === 0 ? 0 : 1
+}
+
+/** One event line as a proposed event with its id (derived when it has none); undefined when rejected. */
+function eventLine(line: string, number: number, summary: Summary): { id: string; event: ProposedEvent; content: string } | undefined {
+  let json: unknown
+  try {
+    json = JSON.parse(line)
+  } catch (error) {
+    summary.rejected.push({ line: number, reason: `not JSON: ${(error as Error).message}` })
+    return undefined
+  }
+  const parsed = WriteItem.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    summary.rejected.push({ line: number, reason: `invalid_request: /${issue.path.join('/')}: ${issue.message}` })
+    return undefined
+  }
+  const item = parsed.data as ProposedEvent & { id?: string }
+  let canonicalData: string
+  try {
+    canonicalData = canonicalJson(item.data)
+  } catch (error) {
+    if (!(error instanceof NotCanonicalisable)) throw error
+    summary.rejected.push({ line: number, id: item.id, reason: `invalid_string: /data${error.path}: ${error.message}` })
+    return undefined
+  }
+  const id = item.id ?? importedEventId(item.type, canonicalData)
+  return { id, event: { ...item, id }, content: `${item.type}\n${canonicalData}` }
+}
+
+function printSummary(summary: Summary): void {
   process.stdout.write(`written: ${summary.written}, skipped (already recorded): ${summary.skipped}, rejected: ${summary.rejected.length}\n`)
   for (const rejection of summary.rejected) {
     process.stdout.write(`  line ${rejection.line}${rejection.id === undefined ? '' : ` (${rejection.id})`}: ${rejection.reason}\n`)
   }
-  return summary.rejected.length === 0 ? 0 : 1
 }

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
 import { createHash, randomUUID } from 'node:crypto'
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli as runCliToEnd } from '../support/runCli.js'
 import {
@@ -11,6 +11,7 @@ import {
   rfc6962Leaf,
   rfc6962Root,
   runCli,
+  scratchDir,
   sleep,
   startServe,
   type PublishedCheckpoint,
@@ -25,7 +26,8 @@ import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../support/tmpfs.js'
  * nothing (head, checkpoint, read models, every GET answer as before it); reads, /health and /ready go
  * on answering; once the tmpfs is grown, writes succeed again in the same process, and the log
  * verifies with no gap and no duplicate. A start on a full disk (the lock, the open, a read-model
- * rebuild) says so, naming the file, and waits for space instead of exiting into a restart loop.
+ * rebuild) says so, naming the file, and waits for space instead of exiting into a restart loop; an
+ * import that runs out of space stops between batches, and running it again finishes it.
  */
 
 const unavailable = tmpfsUnavailable()
@@ -290,4 +292,49 @@ t.test('start-up on a full disk: a clear message naming the file, a wait for spa
   await until('serve waits for space', 20_000, () => startFailed.test(waiting.stdout()))
   waiting.child.kill('SIGTERM')
   t.same(await waiting.exited, { code: 0, signal: null }, 'SIGTERM while it waits: a clean stop')
+})
+
+t.test('a fresh store on a full disk: the message names the file; with space, the same command works on what the failed tries left', { skip: unavailable ?? false }, async (t) => {
+  const { tmpfs, storePath } = onTmpfs(t, '1m')
+  for (const leave of [0, 96 * 1024]) {
+    rmSync(storePath, { force: true })
+    tmpfs.fill(leave)
+    const imported = await runCliToEnd(['import', 'data/seed.ndjson'], { LEDGER_STORE: `sqlite:${storePath}` })
+    t.equal(imported.code, 75, `${leave} bytes free: exit 75`)
+    t.match(imported.stderr, `the file system holding ${storePath} has no space left`)
+    t.notMatch(imported.stderr, /database or disk is full\n/, "not SQLite's bare words")
+    t.same(readdirSync(tmpfs.dir).filter((name) => name.endsWith('.tmp')), [], 'no half-written key file left behind')
+  }
+  tmpfs.resize('16m')
+  const imported = await runCliToEnd(['import', 'data/seed.ndjson'], { LEDGER_STORE: `sqlite:${storePath}` })
+  t.equal(imported.code, 0, `with space, the same command works on what the failed tries left\n${imported.stderr}`)
+  await verifies(t, storePath, seedSize)
+})
+
+t.test('an import that runs out of space stops between batches (exit 75); grown, the same import finishes it', { skip: unavailable ?? false }, async (t) => {
+  const { tmpfs, storePath } = onTmpfs(t, '2m')
+  const store = { LEDGER_STORE: `sqlite:${storePath}` }
+  t.equal((await runCliToEnd(['import', 'data/seed.ndjson'], store)).code, 0)
+  const scratch = scratchDir('disk-full-import')
+  t.teardown(scratch.cleanup)
+  const file = join(scratch.dir, 'sources.ndjson')
+  const lines = 200
+  const batch = 10
+  // no ids: the importer derives them from the content, so the second run writes nothing twice
+  writeFileSync(file, Array.from({ length: lines }, (_, i) => JSON.stringify((({ id: _id, ...event }) => event)(archivedSource(`import-${i}`, 8 * 1024)))).join('\n') + '\n')
+
+  const first = await runCliToEnd(['import', '--batch', String(batch), file], store)
+  t.equal(first.code, 75, `exit 75\n${first.stderr}`)
+  const written = Number(/written: (\d+)/.exec(first.stdout)?.[1])
+  t.ok(written > 0 && written < lines, `stopped part way: ${written} of ${lines} written`)
+  t.equal(written % batch, 0, 'in whole batches')
+  t.match(first.stderr, `import stopped after line ${written}: every line up to it is in the store or was rejected`)
+  t.match(first.stderr, new RegExp(`has no space left \\(\\d+ KiB free of 2048 KiB\\) to write the batch after line ${written}`))
+
+  tmpfs.resize('16m')
+  await verifies(t, storePath, seedSize + written)
+  const second = await runCliToEnd(['import', '--batch', String(batch), file], store)
+  t.equal(second.code, 0, second.stderr)
+  t.match(second.stdout, `written: ${lines - written}, skipped (already recorded): ${written}, rejected: 0`, 'the rest written, what was there skipped')
+  await verifies(t, storePath, seedSize + lines)
 })
