@@ -18,8 +18,8 @@ import { createLogger } from './logger.js'
  * an exact prefix of them; event lines (POST /events shape) are new writes, idempotent by id, sent in
  * batches to the store or to a running service (--url). An event line without an id gets one derived
  * from its content (importedEventId.ts), so that running an import again never writes an event twice.
- * Each batch is one transaction: whatever stops an import (a kill, a full disk) leaves whole batches,
- * and the same import run again finishes it. Ends with a summary.
+ * Each batch is one transaction: whatever stops an import (a signal, a kill, a full disk) leaves whole
+ * batches, and the same import run again finishes it. Ends with a summary.
  */
 export interface ImportOptions {
   url?: string
@@ -40,12 +40,25 @@ interface Summary {
   rejected: Rejection[]
 }
 
-async function* readLines(file: string): AsyncGenerator<{ line: string; number: number }> {
+/**
+ * The non-blank lines with their numbers. `stop` ends them, even while a pipe has nothing to give; the
+ * input is closed when they end however they end, so standard input keeps no stopped import alive.
+ */
+async function* readLines(file: string, stop?: AbortSignal): AsyncGenerator<{ line: string; number: number }> {
   const input = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' })
+  const reader = createInterface({ input, crlfDelay: Infinity })
+  const close = () => reader.close()
+  stop?.addEventListener('abort', close, { once: true })
   let number = 0
-  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
-    number += 1
-    if (raw.trim() !== '') yield { line: raw, number }
+  try {
+    for await (const raw of reader) {
+      number += 1
+      if (raw.trim() !== '') yield { line: raw, number }
+    }
+  } finally {
+    stop?.removeEventListener('abort', close)
+    reader.close()
+    input.destroy()
   }
 }
 
@@ -142,15 +155,45 @@ function httpSender(url: string, token: string | undefined): Sender {
   }
 }
 
+/** 128 + the signal's number: what a shell reports for a process that a signal ended. */
+const signalExitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 }
+
+/**
+ * SIGTERM or SIGINT stops the import between batches: the batch being written is finished, nothing of
+ * the next one is, and the exit code is the signal's (143, 130). A second signal ends it at once,
+ * which leaves whole batches too (each is one transaction). Either way the same import run again
+ * skips what is stored and finishes it.
+ */
+export async function importFile(file: string, options: ImportOptions, config: () => Config): Promise<number> {
+  const stop = new AbortController()
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal)
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+  const input = readLines(file, stop.signal)
+  try {
+    return await importLines(input, file, options, config, stop.signal)
+  } finally {
+    // closes the input, however the import ended (a refused start, say)
+    await input.return(undefined)
+    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('SIGINT', onSignal)
+  }
+}
+
 /** The event lines of one batch, and the ids it holds (an event line's id, or the one derived for it). */
 interface Batch {
   events: Array<{ event: ProposedEvent; line: number }>
   ids: Map<string, { line: number; content: string }>
 }
 
-export async function importFile(file: string, options: ImportOptions, config: () => Config): Promise<number> {
+async function importLines(
+  input: AsyncGenerator<{ line: string; number: number }>,
+  file: string,
+  options: ImportOptions,
+  config: () => Config,
+  signal: AbortSignal,
+): Promise<number> {
   // one pass over the input (standard input cannot be read twice): peek at the first line, then go on
-  const input = readLines(file)
   const head = await input.next()
   const first = head.done === true ? undefined : head.value.line
   let lastRead = 0
@@ -168,6 +211,7 @@ export async function importFile(file: string, options: ImportOptions, config: (
   const ledger = options.url === undefined ? await compose(config(), { logger: createLogger('warn', 'stderr'), access: 'write' }) : undefined
   /** The last line of the last batch the store took: every line up to it is stored, skipped or rejected. */
   let through = 0
+  let stopped = false
   let failure: unknown
   try {
     if (entries) {
@@ -186,10 +230,12 @@ export async function importFile(file: string, options: ImportOptions, config: (
             through = lastRead
             progress.update(done)
           },
+          signal,
         },
       )
       summary.written = result.written
       summary.skipped = result.skipped
+      stopped = result.stopped
     } else {
       const send: Sender =
         options.url !== undefined
@@ -198,6 +244,10 @@ export async function importFile(file: string, options: ImportOptions, config: (
       let batch: Batch = { events: [], ids: new Map() }
       let done = 0
       for await (const { line, number } of lines()) {
+        if (signal.aborted) {
+          stopped = true
+          break
+        }
         lastRead = number
         done += 1
         const event = eventLine(line, number, summary)
@@ -218,9 +268,12 @@ export async function importFile(file: string, options: ImportOptions, config: (
           progress.update(done)
         }
       }
-      await sendBatch(batch.events, send, summary)
-      through = lastRead
-      progress.update(done)
+      if (!stopped && signal.aborted) stopped = true
+      if (!stopped) {
+        await sendBatch(batch.events, send, summary)
+        through = lastRead
+        progress.update(done)
+      }
     }
   } catch (error) {
     failure = error
@@ -239,6 +292,13 @@ export async function importFile(file: string, options: ImportOptions, config: (
       (!(failure instanceof LedgerError) && isOutOfSpace(failure, storePath))
     if (full && storePath !== undefined) throw storeFull(storePath, `write the batch after line ${through}`, failure)
     throw failure
+  }
+  if (stopped) {
+    const reason = typeof signal.reason === 'string' ? (signal.reason as NodeJS.Signals) : 'SIGTERM'
+    process.stderr.write(
+      `policy-ledger: import interrupted by ${reason}: stopped between batches after line ${through}${total === undefined ? '' : ` of ${total}`}; the store holds whole batches only. Run the same import again to finish it: what is stored is skipped.\n`,
+    )
+    return signalExitCodes[reason] ?? 1
   }
   return summary.rejected.length === 0 ? 0 : 1
 }
