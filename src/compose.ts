@@ -21,6 +21,7 @@ import type { EventStore, InlineFold, StoredEvent } from './stores/eventStore.js
 import { EventRows } from './stores/sqlite/eventRows.js'
 import { upgradeLedgerFile } from './stores/sqlite/ledgerFile.js'
 import { openSqliteEventStore } from './stores/sqlite/sqliteEventStore.js'
+import { isOutOfSpace, storeFull } from './stores/outOfSpace.js'
 import { acquireStoreLock, type StoreLock } from './stores/storeLock.js'
 import type { RecordedEvent } from '../events/index.js'
 
@@ -111,16 +112,21 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const clock = options.clock ?? (() => new Date())
   const access = options.access ?? 'serve'
   let lock: StoreLock | undefined
-  // the ledger file (or a replica's copy) has one writer: the embedded store's, or this replica's
-  if (config.readModelsPath !== ':memory:' && access !== 'read') {
-    lock = acquireStoreLock(config.readModelsPath, access === 'serve' ? 'serve it' : 'write to it')
-  }
   let store: EventStore | undefined
   let runner: ProjectionRunner | undefined
+  // what the start is doing, for a message should the disk be full
+  let doing = 'take its lock'
   try {
+    // the ledger file (or a replica's copy) has one writer: the embedded store's, or this replica's
+    if (config.readModelsPath !== ':memory:' && access !== 'read') {
+      lock = acquireStoreLock(config.readModelsPath, access === 'serve' ? 'serve it' : 'write to it')
+    }
+    doing = 'open it'
     store = await openStore(config, logger, access === 'read')
     const opened = store
+    doing = 'keep its signing key'
     const key = await signingIdentity(config, logger, store)
+    doing = 'bring its file layout and read models up to date with the log'
     // the start's checks passed: from here on the file may be written (an older layout upgraded)
     upgradeLedgerFile(store.db)
     const rows = new EventRows(store.db)
@@ -186,6 +192,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     await follow.start()
     reportLag(await opened.head())
     if (access !== 'read') {
+      doing = 'sign its checkpoint'
       // an empty ledger has a checkpoint of size 0; a store last written without one gets its own now
       await log.checkpoint(follow.size)
     }
@@ -200,6 +207,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       await follow.waitFor(head)
     }
     const importDeps: ImportEntriesDeps = { store, runner: follow, facts, settle }
+    doing = 'load the seed'
     if (options.seed === true && config.seed) await loadSeed(seedPath(), importDeps, logger)
     const recordEvents = createRecordEvents({
       store,
@@ -260,6 +268,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     await runner?.close()
     await store?.close()
     lock?.release()
-    throw error
+    if (error instanceof LedgerError || !isOutOfSpace(error, config.readModelsPath)) throw error
+    throw storeFull(config.readModelsPath, doing, error)
   }
 }

@@ -132,7 +132,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (error instanceof LedgerError) {
       process.stderr.write(`policy-ledger: ${error.message}\n`)
       for (const detail of error.extra.errors ?? []) process.stderr.write(`  ${detail.path}: ${detail.message}\n`)
-      return 1
+      // EX_TEMPFAIL: nothing is wrong with the store or the command; the same command works once there is space
+      return error.code === 'store_full' ? 75 : 1
     }
     process.stderr.write(`policy-ledger: ${error instanceof Error ? error.message : String(error)}\n`)
     return 1

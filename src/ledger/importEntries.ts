@@ -11,6 +11,7 @@ import type { ProjectionRunner } from '../runner/projectionRunner.js'
  * Writes log entry lines verbatim (ids, metadata and so the Merkle root preserved), only into a store
  * that is empty or holds an exact prefix of them: how the seed is loaded and how a store migrates.
  * Each batch is one append; an interrupted import leaves a prefix, and running it again completes it.
+ * `signal` stops it between batches: the batch being written is finished, nothing of the next is.
  */
 
 export interface ImportEntriesDeps {
@@ -25,6 +26,8 @@ export interface ImportEntriesResult {
   /** Lines already in the store (the prefix). */
   skipped: number
   written: number
+  /** The signal stopped it at a batch boundary: the store holds the first `skipped + written` lines. */
+  stopped: boolean
 }
 
 export class NotAPrefix extends LedgerError {}
@@ -61,7 +64,7 @@ export function parseEntryLine(line: string, lineNumber: number): ParsedEntry {
 export async function importEntries(
   lines: AsyncIterable<string> | Iterable<string>,
   deps: ImportEntriesDeps,
-  options: { batchSize?: number; onProgress?: (done: number) => void } = {},
+  options: { batchSize?: number; onProgress?: (done: number) => void; signal?: AbortSignal } = {},
 ): Promise<ImportEntriesResult> {
   const batchSize = options.batchSize ?? 1_000
   let lineNumber = 0
@@ -94,9 +97,13 @@ export async function importEntries(
     written += stored.length
     batch = []
     options.onProgress?.(skipped + written)
+    // lines read from a file's buffer and appends all run without ever yielding to the event loop:
+    // yield once a batch, so that a signal that came during this one is seen before the next begins
+    if (options.signal !== undefined) await new Promise((resolve) => setImmediate(resolve))
   }
 
   for await (const raw of lines) {
+    if (options.signal?.aborted === true) return { skipped, written, stopped: true }
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
     if (line === '') continue
     lineNumber += 1
@@ -115,6 +122,8 @@ export async function importEntries(
     batch.push(parseEntryLine(line, lineNumber))
     if (batch.length >= batchSize) await flush()
   }
+  // stopped while the last lines were read: they are not a batch that was begun
+  if (options.signal?.aborted === true) return { skipped, written, stopped: true }
   await flush()
-  return { skipped, written }
+  return { skipped, written, stopped: false }
 }

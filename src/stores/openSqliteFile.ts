@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { accessSync, constants, statSync, type Stats } from 'node:fs'
 import { dirname } from 'node:path'
 import { LedgerError } from '../errors.js'
+import { isOutOfSpace, storeFull } from './outOfSpace.js'
 
 /**
  * Opens an embedded store's SQLite file, and turns what SQLite says about a damaged or foreign file
@@ -14,6 +15,8 @@ import { LedgerError } from '../errors.js'
  * that is already damaged. quick_check reads every page (about 1 s a GB from the page cache), which
  * is small beside reading the events at start. A read-only open (export, verify, backup beside a
  * server) cannot harm the file, so it only gets the cheap checks.
+ *
+ * A file system with no space left is told apart from a damaged file (src/stores/outOfSpace.ts).
  */
 
 export interface OpenSqliteFileOptions {
@@ -71,6 +74,8 @@ export function sqliteFileError(path: string, error: unknown): unknown {
   if (typeof code !== 'string') return error
   if (code === 'SQLITE_NOTADB') return notSqlite(path)
   if (code.startsWith('SQLITE_CORRUPT')) return damaged(path, `SQLite reports "${message}"`)
+  // a full disk fails the open too (the -shm index cannot be made): that is no damage
+  if (isOutOfSpace(error, path)) return storeFull(path, 'open it', error)
   if (code.startsWith('SQLITE_IOERR'))
     return damaged(path, `reading it fails ("${message}", ${code}); the disk may be failing`)
   if (

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, truncateSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { LedgerError } from '../errors.js'
+import { isOutOfSpace } from './outOfSpace.js'
 
 /**
  * `serve` holds a lock beside an embedded store, and commands that write refuse while it is held.
@@ -112,6 +113,9 @@ function open(path: string): Database.Database {
   try {
     // a start racing another one waits this long for the other's first commit, then refuses
     db.pragma('busy_timeout = 250')
+    // the rollback journal stays allocated between starts, so saying who holds the lock needs no new
+    // space: a start on a full disk still takes it (and then answers reads)
+    db.pragma('journal_mode = PERSIST')
     db.exec(
       'CREATE TABLE IF NOT EXISTS holder (one INTEGER PRIMARY KEY CHECK (one = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL)',
     )
@@ -131,6 +135,8 @@ export function acquireStoreLock(storePath: string, purpose: string): StoreLock 
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'SQLITE_NOTADB') {
       if (isBusy(error)) throw refusal(storePath, purpose, undefined)
+      // a new lock file on a full disk: the start says so (compose.ts), naming the store
+      if (isOutOfSpace(error)) throw error
       throw new LedgerError(
         'store_locked',
         `cannot open the lock file ${path}: ${(error as Error).message}`,
@@ -144,12 +150,19 @@ export function acquireStoreLock(storePath: string, purpose: string): StoreLock 
     // it); the second stays open for the life of the process. Two starters racing between the two
     // cannot both hold: only one transaction at a time can have the RESERVED lock.
     db.exec('BEGIN IMMEDIATE')
-    db.prepare('INSERT OR REPLACE INTO holder (one, pid, host, since) VALUES (1, ?, ?, ?)').run(
-      process.pid,
-      hostname(),
-      new Date().toISOString(),
-    )
-    db.exec('COMMIT')
+    try {
+      db.prepare('INSERT OR REPLACE INTO holder (one, pid, host, since) VALUES (1, ?, ?, ?)').run(
+        process.pid,
+        hostname(),
+        new Date().toISOString(),
+      )
+      db.exec('COMMIT')
+    } catch (error) {
+      // No space for the journal (a lock file from before it was kept): hold the lock all the same.
+      // It is the kernel's either way; only a refusal's "held by" names the previous holder.
+      if (!isOutOfSpace(error)) throw error
+      if (db.inTransaction) db.exec('ROLLBACK')
+    }
     db.exec('BEGIN IMMEDIATE')
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK')

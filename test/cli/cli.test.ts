@@ -15,6 +15,19 @@ async function seededStore(dir: string, name = 'ledger.sqlite'): Promise<Record<
   return env
 }
 
+/** An event line's claim: the mayor of Chicago said `summary`. */
+const chicagoClaim = (summary: string) => ({
+  type: 'StatementMade',
+  data: {
+    jurisdictionId: 'us-il-chicago',
+    actor: { id: 'rahm-emanuel', name: 'Rahm Emanuel' },
+    on: '2016-11-21',
+    summary,
+    sourceId: 'abcnews-2016-11-17-cities-push-back',
+    stances: [],
+  },
+})
+
 t.test('--help names every command', async (t) => {
   const result = await runCli(['--help'], {})
   t.equal(result.code, 0)
@@ -53,19 +66,7 @@ t.test('export, verify offline, and import into an empty store give the same roo
 t.test('importing events twice writes them once; bad lines are rejected with reasons', async (t) => {
   const dir = t.testdir()
   const env = await seededStore(dir)
-  const event = (id: string, summary: string) =>
-    JSON.stringify({
-      id,
-      type: 'StatementMade',
-      data: {
-        jurisdictionId: 'us-il-chicago',
-        actor: { id: 'rahm-emanuel', name: 'Rahm Emanuel' },
-        on: '2016-11-21',
-        summary,
-        sourceId: 'abcnews-2016-11-17-cities-push-back',
-        stances: [],
-      },
-    })
+  const event = (id: string, summary: string) => JSON.stringify({ id, ...chicagoClaim(summary) })
   const file = join(dir, 'events.ndjson')
   writeFileSync(
     file,
@@ -88,6 +89,33 @@ t.test('importing events twice writes them once; bad lines are rejected with rea
   t.match(second.stdout, 'written: 0, skipped (already recorded): 2, rejected: 3')
   const fromStdin = await runCli(['import', '-'], env, `${event('7d4b7a4e-0a7c-4c53-9f43-0f4a9d2b1c04', 'piped')}\n`)
   t.match(fromStdin.stdout, 'written: 1')
+})
+
+t.test('event lines without ids get the same ids on every run; a line repeated in a batch is one event', async (t) => {
+  const dir = t.testdir()
+  const env = await seededStore(dir)
+  const claim = chicagoClaim
+  const withId = '7d4b7a4e-0a7c-4c53-9f43-0f4a9d2b1c21'
+  const file = join(dir, 'idless.ndjson')
+  writeFileSync(
+    file,
+    [
+      JSON.stringify(claim('no id')),
+      JSON.stringify(claim('no id')),
+      JSON.stringify({ id: withId, ...claim('with an id') }),
+      JSON.stringify({ id: withId, ...claim('with an id') }),
+      JSON.stringify({ id: withId, ...claim('the same id, other words') }),
+      JSON.stringify(claim('no id either')),
+    ].join('\n'),
+  )
+  const first = await runCli(['import', file], env)
+  t.equal(first.code, 1, first.stderr)
+  t.match(first.stdout, 'written: 3, skipped (already recorded): 2, rejected: 1', 'a repeated line is the event of the first')
+  t.match(first.stdout, `line 5 (${withId}): idempotency_conflict: the same id as line 3, with other content`)
+  const second = await runCli(['import', file], env)
+  t.match(second.stdout, 'written: 0, skipped (already recorded): 5, rejected: 1', 'the second run writes nothing: the ids are derived from the content')
+  const exported = await runCli(['export'], env)
+  t.equal(exported.stdout.split('\n').filter(Boolean).length, seedLines.length + 3)
 })
 
 t.test('verify names a flipped byte, a deleted row in the middle and rows deleted at the end', async (t) => {

@@ -113,6 +113,13 @@ t.test("SQLite's codes about the file become ours; others pass through", async (
     code: 'store_damaged',
     message: /the disk may be failing/,
   })
+  // a full disk fails an open too (the -shm index cannot be made): no damage, and no restore
+  for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_SHMSIZE']) {
+    t.match(sqliteFileError('/var/lib/ledger.sqlite', sqlite(code)), {
+      code: 'store_full',
+      message: /^the file system holding \/var\/lib\/ledger\.sqlite has no space left .*to open it .*The store is not damaged/,
+    })
+  }
   t.match(sqliteFileError('/s', sqlite('SQLITE_READONLY_DIRECTORY')), {
     code: 'store_inaccessible',
   })

@@ -14,6 +14,12 @@ export const problemHandlers = fp(
       if (ledgerError.code === 'internal' || ledgerError.code === 'partial_append') {
         request.log.error({ err: error }, 'request failed')
       }
+      if (ledgerError.code === 'store_full') {
+        request.log.warn(
+          { err: error },
+          "the store's disk is full: the write was refused (507) and nothing of it written; writes succeed again once there is space",
+        )
+      }
       // the rate limiter has set its own Retry-After (in seconds until the window resets)
       if (ledgerError.code !== 'rate_limited' && ledgerError.extra.retryAfter !== undefined) {
         reply.header('Retry-After', String(ledgerError.extra.retryAfter))

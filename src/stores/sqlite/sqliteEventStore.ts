@@ -11,6 +11,7 @@ import {
   type Subscription,
   type SubscriptionHandlers,
 } from '../eventStore.js'
+import { isOutOfSpace } from '../outOfSpace.js'
 import { EventRows } from './eventRows.js'
 import { openLedgerFile } from './ledgerFile.js'
 
@@ -84,7 +85,7 @@ export class SqliteEventStore implements EventStore {
       stored = write.immediate()
     } catch (error) {
       this.inline?.rolledBack()
-      throw isDiskFull(error) ? new StoreFull() : error
+      throw isOutOfSpace(error) ? new StoreFull() : error
     }
     this.inline?.committed()
     return stored
@@ -161,7 +162,7 @@ export class SqliteEventStore implements EventStore {
     try {
       this.rows.saveCheckpoint(checkpoint)
     } catch (error) {
-      throw isDiskFull(error) ? new StoreFull() : error
+      throw isOutOfSpace(error) ? new StoreFull() : error
     }
   }
 
@@ -177,10 +178,6 @@ export class SqliteEventStore implements EventStore {
     this.listeners.clear()
     if (this.db.open) this.db.close()
   }
-}
-
-function isDiskFull(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'SQLITE_FULL'
 }
 
 function isUniqueViolation(error: unknown, column: string): boolean {
