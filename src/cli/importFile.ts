@@ -9,7 +9,7 @@ import { importedEventId } from '../ledger/importedEventId.js'
 import { canonicalJson, NotCanonicalisable } from '../log/canonicalJson.js'
 import { statusOf } from '../http/problems.js'
 import { isOutOfSpace, storeFull } from '../stores/outOfSpace.js'
-import { WriteItem } from '../ledger/writeRequest.js'
+import { WriteItem, withId } from '../ledger/writeRequest.js'
 import type { ProposedEvent } from '../writeModel/proposedEvent.js'
 import { createLogger } from './logger.js'
 
@@ -318,7 +318,7 @@ function eventLine(line: string, number: number, summary: Summary): { id: string
     summary.rejected.push({ line: number, reason: `invalid_request: /${issue.path.join('/')}: ${issue.message}` })
     return undefined
   }
-  const item = parsed.data as ProposedEvent & { id?: string }
+  const item = parsed.data
   let canonicalData: string
   try {
     canonicalData = canonicalJson(item.data)
@@ -327,8 +327,8 @@ function eventLine(line: string, number: number, summary: Summary): { id: string
     summary.rejected.push({ line: number, id: item.id, reason: `invalid_string: /data${error.path}: ${error.message}` })
     return undefined
   }
-  const id = item.id ?? importedEventId(item.type, canonicalData)
-  return { id, event: { ...item, id }, content: `${item.type}\n${canonicalData}` }
+  const event = withId(item, () => importedEventId(item.type, canonicalData))
+  return { id: event.id, event, content: `${item.type}\n${canonicalData}` }
 }
 
 function printSummary(summary: Summary): void {

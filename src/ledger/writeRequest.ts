@@ -48,9 +48,14 @@ export const WriteRequest = z
   })
 export type WriteRequest = z.output<typeof WriteRequest>
 
-/** The request's events with their ids: a server-made one where the client left it out. */
+/** An event with its id: a server-made one where the client left it out. */
+export function withId(item: WriteItem, newId: () => string): ProposedEvent {
+  return { ...item, id: item.id ?? newId() }
+}
+
+/** The request's events with their ids. */
 export function withIds(items: readonly WriteItem[], newId: () => string): ProposedEvent[] {
-  return items.map((item) => ({ ...item, id: item.id ?? newId() }))
+  return items.map((item) => withId(item, newId))
 }
 
 export const WriteResponse = z.object({

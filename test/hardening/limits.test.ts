@@ -1,11 +1,12 @@
 import t from 'tap'
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { compose } from '../../src/compose.js'
 import { parseConfig } from '../../src/config/config.js'
 import { openSqliteEventStore } from '../../src/stores/sqlite/sqliteEventStore.js'
+import { sha256Hex } from '../../src/sha256Hex.js'
 import { authorised, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 import { scratchDir, sleep, startServe } from '../support/serveProcess.js'
 
@@ -78,7 +79,7 @@ t.test(
         publisher: 'Test',
         publishedOn: '2020',
         content,
-        contentSha256: createHash('sha256').update(content, 'utf8').digest('hex'),
+        contentSha256: sha256Hex(content),
       },
     }
     const largest = await ledger.app.inject({
