@@ -11,6 +11,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { generateSigningKey } from '../../src/log/signingKey.js'
+import { FILE_VERSION } from '../../src/stores/sqlite/ledgerFile.js'
 import { runCli as runCliToEnd } from '../support/runCli.js'
 import { seedSize } from '../support/testLedger.js'
 import { runCli, scratchDir, startServe } from '../support/serveProcess.js'
@@ -145,6 +146,21 @@ t.test("another application's SQLite database", async (t) => {
     `${result.store} is a SQLite database but no policy-ledger store: it has no events table (it has people)`,
   )
   sameBytes(t, result.store, store, 'the file')
+})
+
+t.test('a store written by a newer policy-ledger (a file layout this build does not know)', async (t) => {
+  const store = Buffer.from(storeBytes)
+  // PRAGMA user_version is the header's 4 bytes at offset 60
+  const layout = FILE_VERSION + 1
+  store.writeUInt32BE(layout, 60)
+  const result = await serveFails(t, { store })
+  t.not(result.code, 0)
+  t.match(
+    result.stderr,
+    `${result.store} was written by a newer policy-ledger (file layout ${layout}; this build reads up to ${FILE_VERSION})`,
+  )
+  t.match(result.stderr, /Nothing was written to it: run that version, or restore a backup this one made/)
+  sameBytes(t, result.store, store, 'the store')
 })
 
 t.test('a store holding signed checkpoints whose key file is missing: no new key', async (t) => {
