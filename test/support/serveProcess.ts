@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { PublishedCheckpoint } from '../../src/log/ledgerLog.js'
 
 /**
  * Helpers for tests that run `policy-ledger serve` as a real child process (crash and shutdown
@@ -174,13 +175,9 @@ export async function readFeed(baseUrl: string): Promise<FeedEvent[]> {
   }
 }
 
-export interface PublishedCheckpoint {
-  origin: string
-  treeSize: number
-  rootHash: string
-  note: string
-  publicKey: string
-}
+
+/** What `GET /ledger/checkpoint` answers: the log's own type, so the two cannot drift apart. */
+export type { PublishedCheckpoint }
 
 /** Every line of `GET /ledger/entries` up to `end`, following `Link: rel="next"`. */
 export async function readEntries(baseUrl: string, end: number): Promise<string[]> {
