@@ -1,3 +1,4 @@
+import type { Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, createPublicKey, verify } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -21,6 +22,13 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 export function scratchDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `policy-ledger-${prefix}-`))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** A scratch directory removed when `t` ends, and the path of a store file `ledger.sqlite` in it. */
+export function scratchStore(t: Test, prefix: string): { dir: string; store: string } {
+  const scratch = scratchDir(prefix)
+  t.teardown(scratch.cleanup)
+  return { dir: scratch.dir, store: join(scratch.dir, 'ledger.sqlite') }
 }
 
 /** A port nobody listens on right now: bind port 0, read it, let it go. */
