@@ -110,8 +110,8 @@ async function* lines(path: string): AsyncGenerator<string> {
   }
 }
 
-/** The service's import command in a child process, its progress lines passed on. */
-export async function loadWithImport(datasetPath: string, storePath: string, log: (line: string) => void): Promise<void> {
+/** The environment a CLI command on `storePath` runs with: production, quiet, no seed, no tap hooks. */
+function commandEnv(storePath: string): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     LEDGER_STORE: `sqlite:${storePath}`,
@@ -120,6 +120,12 @@ export async function loadWithImport(datasetPath: string, storePath: string, log
     NODE_ENV: 'production',
   }
   delete env.NODE_OPTIONS
+  return env
+}
+
+/** The service's import command in a child process, its progress lines passed on. */
+export async function loadWithImport(datasetPath: string, storePath: string, log: (line: string) => void): Promise<void> {
+  const env = commandEnv(storePath)
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'import', '--batch', String(IMPORT_BATCH), datasetPath], {
     cwd: repoRoot,
     env,
@@ -150,14 +156,7 @@ export interface RebuildRun {
  * `storePath`, timed from spawn to exit. `profileDir`: run it under `--cpu-prof`.
  */
 export async function runRebuild(storePath: string, options: { profileDir?: string; log?: (line: string) => void } = {}): Promise<RebuildRun> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    LEDGER_STORE: `sqlite:${storePath}`,
-    LEDGER_SEED: 'false',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  }
-  delete env.NODE_OPTIONS
+  const env = commandEnv(storePath)
   const args = [...(options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`]), '--import', 'tsx', 'src/cli/run.ts', 'rebuild']
   const started = performance.now()
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../test/support/serveProcess.js'
 import { repoRoot } from './loadStore.js'
 
 export interface MemoryUsage {
@@ -41,19 +41,6 @@ export interface Child {
 
 /** The token the service is started with (a name and 16+ characters, as LEDGER_TOKENS wants). */
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef'
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      if (address === null || typeof address === 'string') return reject(new Error('no port'))
-      server.close(() => resolve(address.port))
-    })
-  })
-}
 
 const CLOCK_TICKS_PER_SECOND = 100
 

@@ -75,18 +75,8 @@ export function claimView(claim: ClaimAt): ClaimView {
 }
 
 /** A claim as recorded and as corrected, as known at a position: the provenance of a claim. */
-export interface CorrectedClaim {
-  eventId: string
-  type: string
-  jurisdictionId: string
-  position: number
-  stream: string
-  revision: number
-  recordedAt: string
-  recordedBy: string
+export interface CorrectedClaim extends ClaimRecord {
   status: ClaimStatus
-  /** The data exactly as recorded. */
-  recorded: ClaimData
   /** The data with the corrections known at the position applied. */
   corrected: ClaimData
   corrections: CorrectionView[]

@@ -34,7 +34,7 @@ import {
   type StanceAnswer,
   type TimelinePoint,
 } from '../../projections/index.js'
-import { claimRecordOf, versionData } from './tables.js'
+import { claimRecordOf, versionData, type ClaimRow } from './tables.js'
 
 /**
  * The read side: every query the API, the pages and the CLI ask of the read models, answered from
@@ -48,16 +48,7 @@ import { claimRecordOf, versionData } from './tables.js'
 /** Larger than any position: an open row's end. */
 const OPEN = Number.MAX_SAFE_INTEGER
 
-interface ClaimRowWithVersion {
-  position: number
-  claim_id: string
-  type: ClaimAt['record']['type']
-  jurisdiction_id: string
-  stream: string
-  revision: number
-  recorded_at: string
-  recorded_by: string
-  recorded: string
+interface ClaimRowWithVersion extends ClaimRow {
   retraction_position: number | null
   retraction: string | null
   status: ClaimStatus

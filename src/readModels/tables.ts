@@ -69,7 +69,8 @@ function recordTimeTables(db: Database.Database): RecordTimeTables {
   }
 }
 
-interface ClaimRow {
+/** A claim's row as stored: what `claimRecordOf` reads back. */
+export interface ClaimRow {
   position: number
   claim_id: string
   type: ClaimRecord['type']

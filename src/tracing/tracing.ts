@@ -1,4 +1,4 @@
-import { context, SpanStatusCode, type Tracer } from '@opentelemetry/api'
+import { context, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
 
 /**
@@ -49,44 +49,54 @@ export async function otlpSpanProcessor(endpoint: string): Promise<SpanProcessor
 
 /** The store with a span around each call (`store.readAll`, …), as a child of the request's span. */
 export function tracedStore<S extends object>(store: S, tracer: Tracer): S {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown
-      if (typeof value !== 'function' || typeof property !== 'string') return value
-      return (...args: unknown[]) =>
-        tracer.startActiveSpan(`store.${property}`, async (span) => {
-          try {
-            return await (value as (...a: unknown[]) => unknown).apply(target, args)
-          } catch (error) {
-            span.recordException(error as Error)
-            span.setStatus({ code: SpanStatusCode.ERROR })
-            throw error
-          } finally {
-            span.end()
-          }
-        })
-    },
+  return withSpans(store, tracer, 'store', async (span, call) => {
+    try {
+      return await call()
+    } catch (error) {
+      return failed(span, error)
+    } finally {
+      span.end()
+    }
   })
 }
 
 /** The read models' queries with a span around each (`readModels.stanceAnswer`, …); they are synchronous. */
 export function tracedReader<R extends object>(reader: R, tracer: Tracer): R {
-  return new Proxy(reader, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown
+  return withSpans(reader, tracer, 'readModels', (span, call) => {
+    try {
+      return call()
+    } catch (error) {
+      return failed(span, error)
+    } finally {
+      span.end()
+    }
+  })
+}
+
+/**
+ * `target` with each method call run by `around` inside a span `<prefix>.<method>`; `around` ends
+ * the span, when the call is over (a store's calls are over when their promise settles).
+ */
+function withSpans<T extends object>(
+  target: T,
+  tracer: Tracer,
+  prefix: string,
+  around: (span: Span, call: () => unknown) => unknown,
+): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver) as unknown
       if (typeof value !== 'function' || typeof property !== 'string') return value
       return (...args: unknown[]) =>
-        tracer.startActiveSpan(`readModels.${property}`, (span) => {
-          try {
-            return (value as (...a: unknown[]) => unknown).apply(target, args)
-          } catch (error) {
-            span.recordException(error as Error)
-            span.setStatus({ code: SpanStatusCode.ERROR })
-            throw error
-          } finally {
-            span.end()
-          }
-        })
+        tracer.startActiveSpan(`${prefix}.${property}`, (span) =>
+          around(span, () => (value as (...a: unknown[]) => unknown).apply(object, args)),
+        )
     },
   })
+}
+
+function failed(span: Span, error: unknown): never {
+  span.recordException(error as Error)
+  span.setStatus({ code: SpanStatusCode.ERROR })
+  throw error
 }

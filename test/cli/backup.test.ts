@@ -15,6 +15,7 @@ import {
   rfc6962Leaf,
   rfc6962Root,
   scratchDir,
+  scratchStore,
   sleep,
   startServe,
   type PublishedCheckpoint,
@@ -77,10 +78,8 @@ interface Ack {
 t.test(
   'a backup under concurrent writers, restored: every acknowledged event, contiguous, verified, same root',
   async (t) => {
-    const scratch = scratchDir('backup')
-    t.teardown(scratch.cleanup)
-    const store = join(scratch.dir, 'ledger.sqlite')
-    const copy = join(scratch.dir, 'copy.sqlite')
+    const { dir, store } = scratchStore(t, 'backup')
+    const copy = join(dir, 'copy.sqlite')
     const env = { LEDGER_TOKENS: `backup:${TOKEN}`, LEDGER_WRITE_RATE_LIMIT: '0' }
     const live = await startServe(store, env)
     const kill = async (served: Served) => {
@@ -230,9 +229,7 @@ t.test('backup refuses what it cannot copy, saying why', async (t) => {
 })
 
 t.test('in this process: plain progress lines, or a bar on a terminal', async (t) => {
-  const scratch = scratchDir('backup-progress')
-  t.teardown(scratch.cleanup)
-  const store = join(scratch.dir, 'ledger.sqlite')
+  const { dir, store } = scratchStore(t, 'backup-progress')
   const seeded = await runCliToEnd(['import', 'data/seed.ndjson'], {
     LEDGER_STORE: `sqlite:${store}`,
   })
@@ -244,7 +241,7 @@ t.test('in this process: plain progress lines, or a bar on a terminal', async (t
     const stream = Object.assign(new PassThrough(), { isTTY: terminal, columns: 100 })
     stream.on('data', (chunk: Buffer) => (progress += chunk.toString('utf8')))
     const code = await backupCommand(
-      { file: join(scratch.dir, `copy-${terminal}.sqlite`), force: false },
+      { file: join(dir, `copy-${terminal}.sqlite`), force: false },
       config,
       (line) => lines.push(line),
       stream as unknown as NodeJS.WriteStream,

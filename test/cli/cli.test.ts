@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { acquireStoreLock } from '../../src/stores/storeLock.js'
+import { seedStatement } from '../support/eventBuilders.js'
 import { runCli } from '../support/runCli.js'
 
 const seedLines = readFileSync(new URL('../../data/seed.ndjson', import.meta.url), 'utf8').split('\n').filter(Boolean)
@@ -16,17 +17,7 @@ async function seededStore(dir: string, name = 'ledger.sqlite'): Promise<Record<
 }
 
 /** An event line's claim: the mayor of Chicago said `summary`. */
-const chicagoClaim = (summary: string) => ({
-  type: 'StatementMade',
-  data: {
-    jurisdictionId: 'us-il-chicago',
-    actor: { id: 'rahm-emanuel', name: 'Rahm Emanuel' },
-    on: '2016-11-21',
-    summary,
-    sourceId: 'abcnews-2016-11-17-cities-push-back',
-    stances: [],
-  },
-})
+const chicagoClaim = (summary: string) => seedStatement({ on: '2016-11-21', summary })
 
 t.test('--help names every command', async (t) => {
   const result = await runCli(['--help'], {})

@@ -168,25 +168,19 @@ t.test('everything a claim or registration refers to is registered earlier', asy
   const jurisdictions = new Set<string>()
   const registeredSources = new Set<string>()
   const policies = new Set<string>()
+  /** `id` is registered once, after the one it hangs off (`relation`: its parent, its via) if any. */
+  const register = (registered: Set<string>, id: string, relation: string, on: string | null | undefined) => {
+    if (on) t.ok(registered.has(on), `${relation} of ${id}`)
+    t.notOk(registered.has(id), `${id} registered once`)
+    registered.add(id)
+  }
   for (const event of envelopes) {
     switch (event.type) {
       case 'JurisdictionRegistered':
-        if (event.data.parentId)
-          t.ok(jurisdictions.has(event.data.parentId), `parent of ${event.data.jurisdictionId}`)
-        t.notOk(
-          jurisdictions.has(event.data.jurisdictionId),
-          `${event.data.jurisdictionId} registered once`,
-        )
-        jurisdictions.add(event.data.jurisdictionId)
+        register(jurisdictions, event.data.jurisdictionId, 'parent', event.data.parentId)
         break
       case 'SourceRegistered':
-        if (event.data.via)
-          t.ok(registeredSources.has(event.data.via), `via of ${event.data.sourceId}`)
-        t.notOk(
-          registeredSources.has(event.data.sourceId),
-          `${event.data.sourceId} registered once`,
-        )
-        registeredSources.add(event.data.sourceId)
+        register(registeredSources, event.data.sourceId, 'via', event.data.via)
         break
       default: {
         t.ok(isClaim(event), `${event.type} is a claim`)

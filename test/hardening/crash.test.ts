@@ -1,7 +1,6 @@
 import t from 'tap'
 import Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import {
   checkSignedCheckpoint,
   readEntries,
@@ -9,7 +8,7 @@ import {
   rfc6962Leaf,
   rfc6962Root,
   runCli,
-  scratchDir,
+  scratchStore,
   seededRandom,
   sleep,
   startServe,
@@ -134,9 +133,7 @@ t.test(
   'acknowledged writes survive SIGKILL at random moments; requests stay all or nothing',
   async (t) => {
     const started = Date.now()
-    const scratch = scratchDir('crash')
-    t.teardown(scratch.cleanup)
-    const storePath = join(scratch.dir, 'ledger.sqlite')
+    const { store: storePath } = scratchStore(t, 'crash')
     const env = { LEDGER_TOKENS: `crash:${TOKEN}`, LEDGER_WRITE_RATE_LIMIT: '0' }
     const sent: Sent[] = []
     const unexpected: string[] = []

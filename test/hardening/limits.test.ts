@@ -1,6 +1,5 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { compose } from '../../src/compose.js'
@@ -8,7 +7,7 @@ import { parseConfig } from '../../src/config/config.js'
 import { openSqliteEventStore } from '../../src/stores/sqlite/sqliteEventStore.js'
 import { sha256Hex } from '../../src/sha256Hex.js'
 import { authorised, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
-import { scratchDir, sleep, startServe } from '../support/serveProcess.js'
+import { scratchStore, sleep, startServe } from '../support/serveProcess.js'
 
 /**
  * Limits and security: body size, batch size, per-token write rate, security headers, tokens kept out
@@ -344,9 +343,7 @@ t.test(
 t.test(
   'SIGTERM finishes in-flight writes, refuses the rest cleanly, exits 0 and leaves every acknowledged write',
   async (t) => {
-    const scratch = scratchDir('shutdown')
-    t.teardown(scratch.cleanup)
-    const storePath = join(scratch.dir, 'ledger.sqlite')
+    const { store: storePath } = scratchStore(t, 'shutdown')
     const served = await startServe(storePath, {
       LEDGER_TOKENS: `editor:${WRITER_TOKEN}`,
       LEDGER_WRITE_RATE_LIMIT: '0',

@@ -1,7 +1,6 @@
 import t from 'tap'
-import { join } from 'node:path'
 import { lastSeedPosition, pressStatement, seedId } from '../support/testLedger.js'
-import { scratchDir, startServe, type Served } from '../support/serveProcess.js'
+import { scratchStore, startServe, type Served } from '../support/serveProcess.js'
 
 /**
  * The read models commit with the events they fold: a process killed right after a 201 restarts on
@@ -58,9 +57,7 @@ async function answers(served: Served): Promise<string[]> {
 }
 
 t.test('kill -9 right after a 201: the restart answers every read as before, folding nothing again', async (t) => {
-  const scratch = scratchDir('restart')
-  t.teardown(scratch.cleanup)
-  const storePath = join(scratch.dir, 'ledger.sqlite')
+  const { store: storePath } = scratchStore(t, 'restart')
   let served = await startServe(storePath, env)
   t.teardown(() => {
     if (served.child.exitCode === null && served.child.signalCode === null) served.child.kill('SIGKILL')

@@ -121,27 +121,19 @@ t.test(
       }),
     ])
 
-    t.not(slowHeaders.closedAfter, -1, 'headers a byte a second: the server closed the connection')
-    t.ok(
-      slowHeaders.closedAfter <= HEADERS_TIMEOUT_MS + CHECK_EVERY_MS + 2_000,
-      `within the header timeout (${slowHeaders.closedAfter} ms)`,
-    )
-    t.ok(
-      slowHeaders.sent < headers.length,
-      `before the headers were complete (${slowHeaders.sent} of ${headers.length} bytes sent)`,
-    )
-    t.match(slowHeaders.answer, problem(408, 'request-timeout'), 'with a 408 problem')
-
-    t.not(slowBody.closedAfter, -1, 'a body a byte a second: the server closed the connection')
-    t.ok(
-      slowBody.closedAfter <= REQUEST_TIMEOUT_MS + CHECK_EVERY_MS + 2_000,
-      `within the request timeout (${slowBody.closedAfter} ms)`,
-    )
-    t.ok(
-      slowBody.sent < body.length,
-      `before the body was complete (${slowBody.sent} of ${body.length} bytes sent)`,
-    )
-    t.match(slowBody.answer, problem(408, 'request-timeout'), 'with a 408 problem')
+    const trickled = [
+      { slow: slowHeaders, what: 'headers', timeout: 'header', timeoutMs: HEADERS_TIMEOUT_MS, part: 'the headers were', length: headers.length },
+      { slow: slowBody, what: 'a body', timeout: 'request', timeoutMs: REQUEST_TIMEOUT_MS, part: 'the body was', length: body.length },
+    ]
+    for (const { slow, what, timeout, timeoutMs, part, length } of trickled) {
+      t.not(slow.closedAfter, -1, `${what} a byte a second: the server closed the connection`)
+      t.ok(
+        slow.closedAfter <= timeoutMs + CHECK_EVERY_MS + 2_000,
+        `within the ${timeout} timeout (${slow.closedAfter} ms)`,
+      )
+      t.ok(slow.sent < length, `before ${part} complete (${slow.sent} of ${length} bytes sent)`)
+      t.match(slow.answer, problem(408, 'request-timeout'), 'with a 408 problem')
+    }
 
     t.match(keepAlive.answer, /^HTTP\/1\.1 200 /, 'a keep-alive client got its answer')
     t.not(keepAlive.closedAfter, -1, 'then, idle, the server closed the connection')

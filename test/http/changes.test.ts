@@ -12,7 +12,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { streamExample, streamExampleEventId } from '../../src/http/answerExamples.js'
 import { changeStreamRoutes, Outbox, type Message } from '../../src/http/routes/changeStream.js'
 import { pressStatement } from '../support/eventBuilders.js'
-import { authorised, lastSeedPosition, seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
+import { lastSeedPosition, postEvents, seedId, testLedger, WRITER_TOKEN } from '../support/testLedger.js'
 
 const kenneyOrder = seedId('claim/kenney-2016-01-executive-order')
 const reaffirmation = seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')
@@ -20,7 +20,7 @@ const reaffirmation = seedId('claim/kenney-2016-11-14-wpvi-reaffirmation')
 type TestLedger = Awaited<ReturnType<typeof testLedger>>
 
 async function post(ledger: TestLedger, events: unknown[]) {
-  const response = await ledger.app.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events } })
+  const response = await postEvents(ledger.app, events)
   if (response.statusCode !== 201) throw new Error(response.body)
   return response.json() as { events: Array<{ id: string; position: number }> }
 }
@@ -289,7 +289,7 @@ t.test('policy-ledger changes prints what GET /changes answers, as a table or it
   const config = parseConfig({ LEDGER_STORE: `sqlite:${path}`, LEDGER_TOKENS: `editor:${WRITER_TOKEN}` })
   const served = await compose(config, { logger: pino({ level: 'silent' }), withApp: true, seed: true })
   const between = (await served.app!.inject({ url: '/changes?from=2016-01-01&to=2016-12-31&jurisdiction=us-pa-philadelphia' })).json()
-  await served.app!.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events: [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')] } })
+  await postEvents(served.app!, [pressStatement('us-wa-seattle', '2016-11-20', 'welcoming')])
   const since = (await served.app!.inject({ url: `/changes?since=${lastSeedPosition}` })).json()
   await served.close()
   const run = async (options: Record<string, unknown>) => {

@@ -5,7 +5,7 @@ import { partialDateLabel } from '../../src/http/pages/labels.js'
 import { prefersHtml } from '../../src/http/pages/prefersHtml.js'
 import { segmentsOf } from '../../src/http/pages/stepChart.js'
 import { pressStatement } from '../support/eventBuilders.js'
-import { authorised, lastSeedPosition, READER_TOKEN, seedId, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, postEvents, READER_TOKEN, seedId, testLedger } from '../support/testLedger.js'
 
 type TestLedger = Awaited<ReturnType<typeof testLedger>>
 
@@ -240,7 +240,7 @@ t.test('the event page pins the quote in its archived source and shows the proof
 t.test('corrections and retractions are marked on the timeline and the event page', async (t) => {
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
-  const write = (events: unknown[]) => ledger.app.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events } })
+  const write = (events: unknown[]) => postEvents(ledger.app, events)
   const corrected = await write([
     {
       type: 'ClaimCorrected',
@@ -350,7 +350,7 @@ t.test('with private reads, pages need a token too and say so', async (t) => {
 })
 
 async function post(ledger: TestLedger, events: unknown[]) {
-  const response = await ledger.app.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events } })
+  const response = await postEvents(ledger.app, events)
   if (response.statusCode !== 201) throw new Error(response.body)
 }
 

@@ -7,7 +7,7 @@ import { compose } from '../../src/compose.js'
 import { parseConfig } from '../../src/config/config.js'
 import { csvField } from '../../src/readModels/panel.js'
 import { pino } from 'pino'
-import { authorised, lastSeedPosition, seedId, testLedger } from '../support/testLedger.js'
+import { lastSeedPosition, postEvents, seedId, testLedger } from '../support/testLedger.js'
 
 /** RFC 4180, read back: quoted fields with doubled quotes, CRLF between records. */
 function parseCsv(text: string): string[][] {
@@ -42,24 +42,12 @@ t.test('every cell of the panel equals the stance endpoint at its date and known
   const ledger = await testLedger()
   t.teardown(() => ledger.close())
   // a correction after the panel's knownAt: the panel as known then does not see it
-  const correction = await ledger.app.inject({
-    method: 'POST',
-    url: '/events',
-    headers: authorised,
-    payload: {
-      events: [
-        {
-          type: 'ClaimCorrected',
-          data: {
-            jurisdictionId: 'us-pa-philadelphia',
-            correctsEventId: seedId('claim/kenney-2016-01-executive-order'),
-            changes: { on: '2016-06' },
-            reason: 'a later date',
-          },
-        },
-      ],
+  const correction = await postEvents(ledger.app, [
+    {
+      type: 'ClaimCorrected',
+      data: { jurisdictionId: 'us-pa-philadelphia', correctsEventId: seedId('claim/kenney-2016-01-executive-order'), changes: { on: '2016-06' }, reason: 'a later date' },
     },
-  })
+  ])
   t.equal(correction.statusCode, 201)
   const url = `/panel?from=2015-11&to=2017-02&every=month&knownAt=${lastSeedPosition}`
   const response = await ledger.app.inject({ url })

@@ -1,30 +1,21 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { jurisdictionRegistered, sourceRegistered } from '../support/eventBuilders.js'
+import { jurisdictionRegistered, seedStatement, sourceRegistered } from '../support/eventBuilders.js'
 import { givenLedger } from '../support/givenWhenThen.js'
-import { authorised, lastSeedPosition, READER_TOKEN, testLedger } from '../support/testLedger.js'
+import { authorised, lastSeedPosition, postEvents, READER_TOKEN, testLedger } from '../support/testLedger.js'
 
-const statement = (overrides: Record<string, unknown> = {}) => ({
-  type: 'StatementMade',
-  data: {
-    jurisdictionId: 'us-il-chicago',
+const statement = (overrides: Record<string, unknown> = {}) =>
+  seedStatement({
     actor: { id: 'rahm-emanuel', name: 'Rahm Emanuel', office: 'Mayor of Chicago' },
-    on: '2016-11-20',
     summary: 'Reaffirms Chicago as a sanctuary city',
-    sourceId: 'abcnews-2016-11-17-cities-push-back',
     stances: [{ dimension: 'declared_status', value: 'sanctuary' }],
     ...overrides,
-  },
-})
-
-async function post(ledger: Awaited<ReturnType<typeof testLedger>>, events: unknown[], headers: Record<string, string> = authorised) {
-  return ledger.app.inject({ method: 'POST', url: '/events', headers, payload: { events } })
-}
+  })
 
 t.test('with no tokens configured every write is 403 writes_disabled, saying how to enable them', async (t) => {
   const ledger = await testLedger({ LEDGER_TOKENS: '' })
   t.teardown(() => ledger.close())
-  const response = await post(ledger, [statement()], {})
+  const response = await postEvents(ledger.app, [statement()], {})
   t.equal(response.statusCode, 403)
   t.match(response.json(), { type: /writes-disabled$/, detail: /LEDGER_TOKENS/ })
 })
@@ -33,12 +24,12 @@ t.test('a missing or wrong token is 401 with WWW-Authenticate; a read token is 4
   const ledger = await testLedger({ LEDGER_READ_TOKENS: `reader:${READER_TOKEN}` })
   t.teardown(() => ledger.close())
   const head = ledger.runner.size
-  const missing = await post(ledger, [statement()], {})
+  const missing = await postEvents(ledger.app, [statement()], {})
   t.equal(missing.statusCode, 401)
   t.match(missing.headers['www-authenticate'], /^Bearer/)
-  const wrong = await post(ledger, [statement()], { authorization: 'Bearer not-the-token-at-all' })
+  const wrong = await postEvents(ledger.app, [statement()], { authorization: 'Bearer not-the-token-at-all' })
   t.equal(wrong.statusCode, 401)
-  const reader = await post(ledger, [statement()], { authorization: `Bearer ${READER_TOKEN}` })
+  const reader = await postEvents(ledger.app, [statement()], { authorization: `Bearer ${READER_TOKEN}` })
   t.equal(reader.statusCode, 403)
   t.equal(ledger.runner.size, head, 'nothing written')
 })
@@ -83,21 +74,21 @@ t.test('schema errors are 400 problem+json naming the path, and nothing is writt
   t.teardown(() => ledger.close())
   const head = ledger.runner.size
   const checkpoint = ledger.log.latest()
-  const bad = await post(ledger, [statement(), statement({ on: '2016-13-01', stances: [{ dimension: 'detainer_hold', value: 'whatever' }] })])
+  const bad = await postEvents(ledger.app, [statement(), statement({ on: '2016-13-01', stances: [{ dimension: 'detainer_hold', value: 'whatever' }] })])
   t.equal(bad.statusCode, 400)
   t.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8')
   const problem = bad.json()
   t.match(problem, { type: /invalid-request$/, title: String, status: 400, detail: String })
   t.same(problem.errors.map((e: { path: string }) => e.path).sort(), ['/events/1/data/on', '/events/1/data/stances/0/value'])
   t.notOk(JSON.stringify(problem).includes('at '), 'no stack trace')
-  const unknownKey = await post(ledger, [{ ...statement(), surprise: 1 }])
+  const unknownKey = await postEvents(ledger.app, [{ ...statement(), surprise: 1 }])
   t.equal(unknownKey.statusCode, 400)
-  const none = await post(ledger, [])
+  const none = await postEvents(ledger.app, [])
   t.equal(none.statusCode, 400)
-  const tooMany = await post(ledger, Array.from({ length: 1_001 }, () => statement()))
+  const tooMany = await postEvents(ledger.app, Array.from({ length: 1_001 }, () => statement()))
   t.equal(tooMany.statusCode, 400)
   const id = randomUUID()
-  const twice = await post(ledger, [{ id, ...statement() }, { id, ...statement() }])
+  const twice = await postEvents(ledger.app, [{ id, ...statement() }, { id, ...statement() }])
   t.equal(twice.statusCode, 400)
   t.match(twice.json().errors, [{ path: '/events/1/id' }])
   const notJson = await ledger.app.inject({ method: 'POST', url: '/events', headers: { ...authorised, 'content-type': 'application/json' }, payload: '{"events": [' })
@@ -248,7 +239,7 @@ t.test('a write on a full disk is 507 store-full with Retry-After, and nothing o
   // SQLite answers SQLITE_FULL once the file may not grow by another page
   ledger.store.db.pragma(`max_page_count = ${Number(ledger.store.db.pragma('page_count', { simple: true }))}`)
   const big = statement({ summary: 'x'.repeat(4_000) })
-  const response = await post(ledger, Array.from({ length: 100 }, () => ({ ...big, id: randomUUID() })))
+  const response = await postEvents(ledger.app, Array.from({ length: 100 }, () => ({ ...big, id: randomUUID() })))
   t.equal(response.statusCode, 507)
   t.match(response.json(), { type: '/problems/store-full', retryAfter: 30 })
   t.equal(response.headers['retry-after'], '30')

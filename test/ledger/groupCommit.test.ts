@@ -1,19 +1,10 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import type { StreamAppend } from '../../src/stores/eventStore.js'
-import { authorised, testLedger } from '../support/testLedger.js'
+import { seedStatement } from '../support/eventBuilders.js'
+import { postEvents, testLedger } from '../support/testLedger.js'
 
-const statement = (summary: string, jurisdictionId = 'us-il-chicago') => ({
-  type: 'StatementMade',
-  data: {
-    jurisdictionId,
-    actor: { id: 'rahm-emanuel', name: 'Rahm Emanuel' },
-    on: '2016-11-20',
-    summary,
-    sourceId: 'abcnews-2016-11-17-cities-push-back',
-    stances: [],
-  },
-})
+const statement = (summary: string, jurisdictionId = 'us-il-chicago') => seedStatement({ summary, jurisdictionId })
 
 t.test('concurrent writers share transactions, and each request stays all or nothing', async (t) => {
   const ledger = await testLedger()
@@ -34,7 +25,7 @@ t.test('concurrent writers share transactions, and each request stays all or not
     [{ id: sharedId, ...statement('other content, same id') }],
   ]
   const responses = await Promise.all(
-    requests.map((events) => ledger.app.inject({ method: 'POST', url: '/events', headers: authorised, payload: { events } })),
+    requests.map((events) => postEvents(ledger.app, events)),
   )
   const statuses = responses.map((response) => response.statusCode)
   t.same(statuses.slice(0, 40), Array(40).fill(201))

@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import { readModels } from '../../projections/index.js'
 import { compose, type Ledger } from '../../src/compose.js'
 import { parseConfig } from '../../src/config/config.js'
-import { authorised, seedId, WRITER_TOKEN } from '../support/testLedger.js'
+import { postEvents, seedId, WRITER_TOKEN } from '../support/testLedger.js'
 
 /**
  * A read model's version lives in its code: when it differs from the version stored with its tables,
@@ -48,24 +48,12 @@ async function answers(ledger: Ledger & { app: NonNullable<Ledger['app']> }): Pr
 async function firstLedger(t: Test): Promise<{ path: string; before: string[] }> {
   const path = join(t.testdir(), 'ledger.sqlite')
   const { ledger } = await open(path)
-  const write = await ledger.app.inject({
-    method: 'POST',
-    url: '/events',
-    headers: authorised,
-    payload: {
-      events: [
-        {
-          type: 'ClaimCorrected',
-          data: {
-            jurisdictionId: 'us-pa-philadelphia',
-            correctsEventId: seedId('claim/kenney-2016-01-executive-order'),
-            changes: { on: '2016-01-04' },
-            reason: 'the order is dated 4 January',
-          },
-        },
-      ],
+  const write = await postEvents(ledger.app, [
+    {
+      type: 'ClaimCorrected',
+      data: { jurisdictionId: 'us-pa-philadelphia', correctsEventId: seedId('claim/kenney-2016-01-executive-order'), changes: { on: '2016-01-04' }, reason: 'the order is dated 4 January' },
     },
-  })
+  ])
   t.equal(write.statusCode, 201, write.body)
   const before = await answers(ledger)
   await ledger.close()

@@ -2,7 +2,6 @@ import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { acquireStoreLock, lockPathFor } from '../../src/stores/storeLock.js'
 import { runCli as runCliToEnd } from '../support/runCli.js'
 import { seedSize } from '../support/testLedger.js'
@@ -10,7 +9,7 @@ import {
   freePort,
   readFeed,
   repoRoot,
-  scratchDir,
+  scratchStore,
   sleep,
   startServe,
   type Served,
@@ -88,9 +87,7 @@ function processState(pid: number): string | undefined {
 t.test(
   'in one process: a second holder is refused with the holder named; release frees it',
   async (t) => {
-    const scratch = scratchDir('lock')
-    t.teardown(scratch.cleanup)
-    const store = join(scratch.dir, 'ledger.sqlite')
+    const { store } = scratchStore(t, 'lock')
     const lock = acquireStoreLock(store, 'serve it')
     t.throws(() => acquireStoreLock(store, 'write to it'), {
       code: 'store_locked',
@@ -113,9 +110,7 @@ t.test(
 t.test(
   'a lock file from an earlier release (a pid in text) is taken over unless its process lives',
   async (t) => {
-    const scratch = scratchDir('lock-legacy')
-    t.teardown(scratch.cleanup)
-    const store = join(scratch.dir, 'ledger.sqlite')
+    const { store } = scratchStore(t, 'lock-legacy')
 
     // our own pid: what a restarted container (PID 1 again) finds
     writeFileSync(lockPathFor(store), `${process.pid}\n`)
@@ -149,9 +144,7 @@ t.test(
 t.test(
   'kill -9 of serve, then a restart with no pause: ready, every acknowledged write there',
   async (t) => {
-    const scratch = scratchDir('lock-kill')
-    t.teardown(scratch.cleanup)
-    const store = join(scratch.dir, 'ledger.sqlite')
+    const { store } = scratchStore(t, 'lock-kill')
     let served: Served | undefined = await startServe(store, env)
     t.teardown(() => stop(served))
     const written = [await write(served.baseUrl), await write(served.baseUrl)]
@@ -171,9 +164,7 @@ t.test(
 t.test(
   'the killed server is still a zombie (nobody reaped it): the restart does not wait for it',
   async (t) => {
-    const scratch = scratchDir('lock-zombie')
-    t.teardown(scratch.cleanup)
-    const store = join(scratch.dir, 'ledger.sqlite')
+    const { store } = scratchStore(t, 'lock-zombie')
     const port = await freePort()
     const base: Record<string, string | undefined> = { ...process.env, ...env }
     delete base.NODE_OPTIONS
@@ -233,9 +224,7 @@ t.test(
       : '`unshare --pid --fork --mount-proc` is not permitted here (it needs root or user namespaces), so no PID namespace can be made',
   },
   async (t) => {
-    const scratch = scratchDir('lock-pidns')
-    t.teardown(scratch.cleanup)
-    const store = join(scratch.dir, 'ledger.sqlite')
+    const { store } = scratchStore(t, 'lock-pidns')
     let served: Served | undefined = await startServe(store, env, 30_000, UNSHARE)
     t.teardown(() => stop(served))
     const [node] = childrenOf(served.child.pid!)
@@ -263,9 +252,7 @@ t.test(
 t.test(
   'two live servers on one file: the second refuses; readers run beside, writers refuse',
   async (t) => {
-    const scratch = scratchDir('lock-live')
-    t.teardown(scratch.cleanup)
-    const store = join(scratch.dir, 'ledger.sqlite')
+    const { store } = scratchStore(t, 'lock-live')
     const served = await startServe(store, env)
     t.teardown(() => stop(served))
     const cli = {

@@ -400,15 +400,30 @@ export function claimRetracted(
  * on `on`, citing the seed's article (a ledger seeded with it). The smallest claim that changes a stance.
  */
 export function pressStatement(jurisdictionId: string, on: string, value: string) {
+  return seedStatement({
+    jurisdictionId,
+    actor: { id: 'press-office', name: 'Press Office' },
+    on,
+    summary: `The press office said the city is ${value}.`,
+    stances: [{ dimension: 'declared_status', value }],
+  })
+}
+
+/**
+ * A write request's statement citing the seed's article (a ledger seeded with it): the mayor of
+ * Chicago on 2016-11-20, no stances, unless `data` says otherwise.
+ */
+export function seedStatement(data: Record<string, unknown> = {}) {
   return {
     type: 'StatementMade',
     data: {
-      jurisdictionId,
-      actor: { id: 'press-office', name: 'Press Office' },
-      on,
-      summary: `The press office said the city is ${value}.`,
+      jurisdictionId: 'us-il-chicago',
+      actor: { id: 'rahm-emanuel', name: 'Rahm Emanuel' },
+      on: '2016-11-20',
+      summary: 'The mayor made a statement.',
       sourceId: 'abcnews-2016-11-17-cities-push-back',
-      stances: [{ dimension: 'declared_status', value }],
+      stances: [],
+      ...data,
     },
   }
 }

@@ -1,3 +1,4 @@
+import type { Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, createPublicKey, verify } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -5,6 +6,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { PublishedCheckpoint } from '../../src/log/ledgerLog.js'
 
 /**
  * Helpers for tests that run `policy-ledger serve` as a real child process (crash and shutdown
@@ -20,6 +22,13 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 export function scratchDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `policy-ledger-${prefix}-`))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** A scratch directory removed when `t` ends, and the path of a store file `ledger.sqlite` in it. */
+export function scratchStore(t: Test, prefix: string): { dir: string; store: string } {
+  const scratch = scratchDir(prefix)
+  t.teardown(scratch.cleanup)
+  return { dir: scratch.dir, store: join(scratch.dir, 'ledger.sqlite') }
 }
 
 /** A port nobody listens on right now: bind port 0, read it, let it go. */
@@ -174,13 +183,9 @@ export async function readFeed(baseUrl: string): Promise<FeedEvent[]> {
   }
 }
 
-export interface PublishedCheckpoint {
-  origin: string
-  treeSize: number
-  rootHash: string
-  note: string
-  publicKey: string
-}
+
+/** What `GET /ledger/checkpoint` answers: the log's own type, so the two cannot drift apart. */
+export type { PublishedCheckpoint }
 
 /** Every line of `GET /ledger/entries` up to `end`, following `Link: rel="next"`. */
 export async function readEntries(baseUrl: string, end: number): Promise<string[]> {

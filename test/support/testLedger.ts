@@ -8,11 +8,18 @@ export const READER_TOKEN = 'reader-token-0123456789'
 
 export const authorised = { authorization: `Bearer ${WRITER_TOKEN}` }
 
+type App = NonNullable<Ledger['app']>
+
+/** `POST /events` with `events`, as the editor unless `headers` say otherwise; the answer as it is. */
+export function postEvents(app: App, events: unknown[], headers: Record<string, string> = authorised) {
+  return app.inject({ method: 'POST', url: '/events', headers, payload: { events } })
+}
+
 /** A whole ledger on an in-memory store (seeded unless told otherwise), with its HTTP app. */
 export async function testLedger(
   env: Record<string, string> = {},
   options: { clock?: () => Date; seed?: boolean } = {},
-): Promise<Ledger & { app: NonNullable<Ledger['app']> }> {
+): Promise<Ledger & { app: App }> {
   const config = parseConfig({
     LEDGER_STORE: 'sqlite::memory:',
     LEDGER_TOKENS: `editor:${WRITER_TOKEN}`,
@@ -25,7 +32,7 @@ export async function testLedger(
     seed: options.seed ?? true,
     clock: options.clock ?? (() => new Date('2026-11-26T10:00:00.000Z')),
   })
-  return ledger as Ledger & { app: NonNullable<Ledger['app']> }
+  return ledger as Ledger & { app: App }
 }
 
 /** A seed claim's id by its key in data/seed/claims.ts. */

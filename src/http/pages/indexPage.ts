@@ -1,5 +1,6 @@
 import { allowedValues, dimensions, UNKNOWN } from '../../../events/index.js'
 import type { JurisdictionList, RecordedChange } from '../../../projections/index.js'
+import { asOfForm } from './asOfForm.js'
 import { recordedChangesList } from './changeParts.js'
 import { html, type SafeHtml } from './html.js'
 import { layout } from './layout.js'
@@ -47,15 +48,7 @@ export function indexPage({ list, today, treeSize, invalidAsOf, changes }: Index
     scripts: [LIVE_SCRIPT],
     body: html`<h1>Policy stances by jurisdiction</h1>
 <p class="lede">Each cell is what the jurisdiction’s own official claims put in force on ${partialDateText(asOf)}${asOf === today && ' (today)'}. <span class="value unknown">unknown</span> means nothing is recorded; <span class="support statement">words only</span> marks a value that only statements back, no enacted policy. Open a jurisdiction for its timeline, sources and corrections.</p>
-<form class="as-of" method="get" action="/">
-<div class="field">
-<label for="asOf">Show the stances on</label>
-<input type="date" id="asOf" name="asOf" value="${asOf}" required aria-describedby="asOf-hint${invalidAsOf !== undefined && ' asOf-error'}"${invalidAsOf !== undefined && html` aria-invalid="true"`}>
-</div>
-<button type="submit">Show stances</button>
-<p id="asOf-hint" class="muted">Valid time: what was in force on that day.</p>
-${invalidAsOf !== undefined && html`<p id="asOf-error" class="error" role="alert">“${invalidAsOf}” is not a date (YYYY-MM-DD); showing today instead.</p>`}
-</form>
+${asOfForm({ action: '/', asOf, invalidAsOf, shown: 'stances', hint: 'Valid time: what was in force on that day.' })}
 <div class="scroll" tabindex="0" role="group" aria-labelledby="matrix-caption">
 <table class="matrix">
 <caption id="matrix-caption">Stances on ${partialDateText(asOf)}, ${list.jurisdictions.length} ${list.jurisdictions.length === 1 ? 'jurisdiction' : 'jurisdictions'}, as known at ledger position ${list.knownAtPosition ?? 'none'}</caption>

@@ -13,6 +13,7 @@ import {
   stancesList,
   statusBadge,
 } from './claimParts.js'
+import { asOfForm } from './asOfForm.js'
 import { changesTable } from './changeParts.js'
 import { html, type SafeHtml } from './html.js'
 import { layout } from './layout.js'
@@ -76,15 +77,13 @@ function stanceSection(
   const answer = reader.stanceAnswer(id, asOf, knownAtPosition)
   return html`<section aria-labelledby="stance-heading">
 <h2 id="stance-heading">Stance on ${partialDateText(asOf)}</h2>
-<form class="as-of" method="get" action="/ui/jurisdictions/${id}">
-<div class="field">
-<label for="asOf">Show the stance on</label>
-<input type="date" id="asOf" name="asOf" value="${asOf}" required aria-describedby="asOf-hint${invalidAsOf !== undefined && ' asOf-error'}"${invalidAsOf !== undefined && html` aria-invalid="true"`}>
-</div>
-<button type="submit">Show stance</button>
-<p id="asOf-hint" class="muted">Valid time: what was in force on that day, from every official claim recorded so far.</p>
-${invalidAsOf !== undefined && html`<p id="asOf-error" class="error" role="alert">“${invalidAsOf}” is not a date (YYYY-MM-DD); showing today instead.</p>`}
-</form>
+${asOfForm({
+  action: `/ui/jurisdictions/${id}`,
+  asOf,
+  invalidAsOf,
+  shown: 'stance',
+  hint: 'Valid time: what was in force on that day, from every official claim recorded so far.',
+})}
 <div class="scroll" tabindex="0" role="group" aria-labelledby="stance-caption">
 <table class="stance">
 <caption id="stance-caption">${jurisdiction.name} on ${partialDateText(asOf)}, as known at ledger position ${knownAtPosition ?? 'none'}</caption>

@@ -6,7 +6,8 @@ import { compose, type Ledger } from '../../../src/compose.js'
 import { parseConfig } from '../../../src/config/config.js'
 import { generateSigningKey } from '../../../src/log/signingKey.js'
 import { startEsdbTestServer } from '../../support/esdbTestServer/index.js'
-import { authorised, seedSize, WRITER_TOKEN } from '../../support/testLedger.js'
+import { seedStatement } from '../../support/eventBuilders.js'
+import { postEvents, seedSize, WRITER_TOKEN } from '../../support/testLedger.js'
 
 /**
  * Several API replicas on one EventStoreDB (here the gRPC test double): each builds its projections
@@ -35,51 +36,28 @@ t.test('two replicas on EventStoreDB: the seed once, writes, conflicts, and the 
   t.equal((await a.app.inject({ url: stance })).json().stance.detainer_hold.value, 'serious_crimes_only')
 
   const revision = (await a.store.streamRevision('jurisdiction-us-pa-philadelphia'))!
-  const write = await a.app.inject({
-    method: 'POST',
-    url: '/events',
-    headers: authorised,
-    payload: {
-      events: [
-        {
-          type: 'StatementMade',
-          expectedRevision: revision,
-          data: {
-            jurisdictionId: 'us-pa-philadelphia',
-            actor: { id: 'jim-kenney', name: 'Jim Kenney', office: 'Mayor of Philadelphia' },
-            on: '2016-12-01',
-            summary: 'Reaffirms the detainer policy',
-            sourceId: 'abcnews-2016-11-17-cities-push-back',
-            stances: [{ dimension: 'detainer_hold', value: 'judicial_warrant_and_serious_crime' }],
-          },
-        },
-      ],
+  const kenney = { id: 'jim-kenney', name: 'Jim Kenney' }
+  const write = await postEvents(a.app, [
+    {
+      ...seedStatement({
+        jurisdictionId: 'us-pa-philadelphia',
+        actor: { ...kenney, office: 'Mayor of Philadelphia' },
+        on: '2016-12-01',
+        summary: 'Reaffirms the detainer policy',
+        stances: [{ dimension: 'detainer_hold', value: 'judicial_warrant_and_serious_crime' }],
+      }),
+      expectedRevision: revision,
     },
-  })
+  ])
   t.equal(write.statusCode, 201, write.body)
   t.equal(write.json().events[0].position, seedSize)
 
-  const stale = await b.app.inject({
-    method: 'POST',
-    url: '/events',
-    headers: authorised,
-    payload: {
-      events: [
-        {
-          type: 'StatementMade',
-          expectedRevision: revision,
-          data: {
-            jurisdictionId: 'us-pa-philadelphia',
-            actor: { id: 'jim-kenney', name: 'Jim Kenney' },
-            on: '2016-12-02',
-            summary: 'a write that lost the race',
-            sourceId: 'abcnews-2016-11-17-cities-push-back',
-            stances: [],
-          },
-        },
-      ],
+  const stale = await postEvents(b.app, [
+    {
+      ...seedStatement({ jurisdictionId: 'us-pa-philadelphia', actor: kenney, on: '2016-12-02', summary: 'a write that lost the race' }),
+      expectedRevision: revision,
     },
-  })
+  ])
   t.equal(stale.statusCode, 409, 'the second replica sees the conflict')
   t.match(stale.json(), { stream: 'jurisdiction-us-pa-philadelphia', expectedRevision: revision, currentRevision: revision + 1 })
 
@@ -109,26 +87,14 @@ t.test('while EventStoreDB cannot be reached, writes are 503 with Retry-After an
   t.teardown(() => ledger.close())
   const app = ledger.app!
   await server.stop()
-  const write = await app.inject({
-    method: 'POST',
-    url: '/events',
-    headers: authorised,
-    payload: {
-      events: [
-        {
-          type: 'StatementMade',
-          data: {
-            jurisdictionId: 'us-dc',
-            actor: { id: 'muriel-bowser', name: 'Muriel Bowser' },
-            on: '2016-12-01',
-            summary: 'written while the store is down',
-            sourceId: 'abcnews-2016-11-17-cities-push-back',
-            stances: [],
-          },
-        },
-      ],
-    },
-  })
+  const write = await postEvents(app, [
+    seedStatement({
+      jurisdictionId: 'us-dc',
+      actor: { id: 'muriel-bowser', name: 'Muriel Bowser' },
+      on: '2016-12-01',
+      summary: 'written while the store is down',
+    }),
+  ])
   t.equal(write.statusCode, 503, write.body)
   t.match(write.json(), { type: '/problems/store-unavailable' })
   t.ok(write.headers['retry-after'])
@@ -164,26 +130,15 @@ t.test('a replica restarted on its file reads only the events it missed, and ans
   t.teardown(() => writer.close())
   const N = 10
   for (let i = 0; i < N; i++) {
-    const response = await writer.app.inject({
-      method: 'POST',
-      url: '/events',
-      headers: authorised,
-      payload: {
-        events: [
-          {
-            type: 'StatementMade',
-            data: {
-              jurisdictionId: 'us-wa-seattle',
-              actor: { id: 'ed-murray', name: 'Ed Murray' },
-              on: `2016-12-${String(i + 1).padStart(2, '0')}`,
-              summary: `statement ${i}`,
-              sourceId: 'abcnews-2016-11-17-cities-push-back',
-              stances: [{ dimension: 'declared_status', value: i % 2 === 0 ? 'sanctuary' : 'welcoming' }],
-            },
-          },
-        ],
-      },
-    })
+    const response = await postEvents(writer.app, [
+      seedStatement({
+        jurisdictionId: 'us-wa-seattle',
+        actor: { id: 'ed-murray', name: 'Ed Murray' },
+        on: `2016-12-${String(i + 1).padStart(2, '0')}`,
+        summary: `statement ${i}`,
+        stances: [{ dimension: 'declared_status', value: i % 2 === 0 ? 'sanctuary' : 'welcoming' }],
+      }),
+    ])
     t.equal(response.statusCode, 201, response.body)
   }
 
