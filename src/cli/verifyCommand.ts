@@ -11,6 +11,7 @@ import { verifierKey } from '../log/checkpoint.js'
 import { loadSigningKey } from '../log/signingKey.js'
 import { checkCheckpointAgainst, EntryChecker, type EntryProblem } from '../log/verifyLog.js'
 import type { EventStore } from '../stores/eventStore.js'
+import { openSqliteFile, quickCheck } from '../stores/openSqliteFile.js'
 import { sha256Hex } from '../sha256Hex.js'
 import { locateQuote } from '../writeModel/locateQuote.js'
 import { createLogger } from './logger.js'
@@ -18,7 +19,7 @@ import { createLogger } from './logger.js'
 /**
  * `verify`: recompute every stored entry's leaf hash against the stored one, check positions are
  * contiguous, hold the log to every checkpoint it kept (signature, size, root), and re-check every
- * quote. `verify --entries FILE [--checkpoint FILE] [--key VKEY]` does the log part offline.
+ * quote, then (on an embedded store) have SQLite read every page of the file. `verify --entries FILE [--checkpoint FILE] [--key VKEY]` does the log part offline.
  */
 
 export interface VerifyOptions {
@@ -178,6 +179,20 @@ async function onStore(config: Config, options: VerifyOptions, out: Out): Promis
       verified += 1
     }
     out(`quotes: ${verified} found in their archived sources, ${unverifiable} without archived content to check against`)
+    if (config.store.kind === 'sqlite' && config.store.path !== ':memory:') {
+      const path = config.store.path
+      const db = openSqliteFile(path, { readonly: true, fileMustExist: true })
+      try {
+        quickCheck(db, path)
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error
+        out(`FAIL ${error.message}`)
+        return 1
+      } finally {
+        db.close()
+      }
+      out(`pages: every page of ${path} read by SQLite's quick_check, none damaged`)
+    }
     return 0
   } finally {
     await store.close()

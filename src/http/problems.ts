@@ -130,6 +130,10 @@ export function toLedgerError(error: FastifyError | Error, request: FastifyReque
   if (isStoreUnavailable(error)) {
     return new LedgerError('store_unavailable', 'the event store cannot be reached; retry shortly', { retryAfter: 2 })
   }
+  // a damaged page of a store too large to read whole at start (src/stores/openSqliteFile.ts), met now
+  if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('SQLITE_CORRUPT')) {
+    return new LedgerError('store_damaged', 'the store file is damaged where this request read it; nothing was written, and the operator is told what to do in the log')
+  }
   if (fastifyError.statusCode === 429) return new LedgerError('rate_limited', fastifyError.message)
   if (fastifyError instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new LedgerError('invalid_request', `the body is not valid JSON: ${fastifyError.message}`)

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { accessSync, constants, statSync, type Stats } from 'node:fs'
+import { accessSync, closeSync, constants, openSync, readSync, statSync, type Stats } from 'node:fs'
 import { dirname } from 'node:path'
 import { LedgerError } from '../errors.js'
 import { isOutOfSpace, storeFull } from './outOfSpace.js'
@@ -9,12 +9,17 @@ import { isOutOfSpace, storeFull } from './outOfSpace.js'
  * (SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_CANTOPEN, ...) into an error that names the file, says what
  * is wrong and what to do.
  *
- * A read-write open is checked first through a read-only connection (the header and schema, then
- * `PRAGMA quick_check`), so that a start that fails never writes to the file: the read-write open
- * would switch on WAL, create tables, sign a checkpoint, and checkpoint a leftover WAL into a file
- * that is already damaged. quick_check reads every page (about 1 s a GB from the page cache), which
- * is small beside reading the events at start. A read-only open (export, verify, backup beside a
- * server) cannot harm the file, so it only gets the cheap checks.
+ * A read-write open is checked first through a read-only connection (the header, the file's length
+ * against the page count its header states, the schema, then `PRAGMA quick_check`), so that a start
+ * that fails never writes to the file: the read-write open would switch on WAL, create tables, sign a
+ * checkpoint, and checkpoint a leftover WAL into a file that is already damaged. quick_check reads
+ * every page, about a second a gigabyte from the page cache: since a start no longer reads the
+ * events, that would make a start's time grow with the ledger, so it runs on files up to
+ * `deepCheckUpTo` bytes (512 MiB by default). On a larger file a damaged page is found when it is read
+ * (SQLITE_CORRUPT becomes the same `store_damaged` message), and `policy-ledger verify` runs
+ * quick_check on any file.
+ * A read-only open (export, verify, backup beside a server) cannot harm the file, so it only gets the
+ * cheap checks.
  *
  * A file system with no space left is told apart from a damaged file (src/stores/outOfSpace.ts).
  */
@@ -27,7 +32,11 @@ export interface OpenSqliteFileOptions {
    * something else, and must not get ours created in it.
    */
   requiredTable?: string
+  /** A read-write open runs quick_check (every page) on a file up to this size. */
+  deepCheckUpTo?: number
 }
+
+export const DEEP_CHECK_UP_TO = 512 * 1024 * 1024
 
 const restore =
   'restore the store from a backup (see "Backup and restore" in the README: `policy-ledger backup` makes one while it serves)'
@@ -100,6 +109,31 @@ function open(
   }
 }
 
+/**
+ * A file cut short: shorter than the page count its header states. SQLite trusts that count only when
+ * the header's version-valid-for equals its change counter; and while a WAL holds pages not yet copied
+ * back (a checkpoint a crash interrupted), the file may rightly be short, so a non-empty -wal is left
+ * to SQLite.
+ */
+function truncation(path: string, size: number): string | undefined {
+  if (size < 100 || (statOf(`${path}-wal`)?.size ?? 0) > 0) return undefined
+  const header = Buffer.alloc(100)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, header, 0, 100, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (!header.subarray(0, 16).equals(Buffer.from('SQLite format 3\0', 'latin1'))) return undefined
+  const pageSize = header.readUInt16BE(16) === 1 ? 65_536 : header.readUInt16BE(16)
+  const pages = header.readUInt32BE(28)
+  if (pages === 0 || header.readUInt32BE(92) !== header.readUInt32BE(24)) return undefined
+  const stated = pages * pageSize
+  return size < stated
+    ? `it is shorter than its header says (${pages} pages of ${pageSize} bytes, ${stated} bytes; the file has ${size}): it was cut short`
+    : undefined
+}
+
 /** The header and the schema (cheap), then every page when `deep`. */
 function check(
   db: Database.Database,
@@ -121,7 +155,15 @@ function check(
         { path },
       )
     }
-    if (!deep) return
+    if (deep) quickCheck(db, path)
+  } catch (error) {
+    throw error instanceof LedgerError ? error : sqliteFileError(path, error)
+  }
+}
+
+/** Every page of the file read by SQLite's quick_check: a `store_damaged` error naming the first findings. */
+export function quickCheck(db: Database.Database, path: string): void {
+  try {
     const findings = db
       .prepare<[], { quick_check: string }>('PRAGMA quick_check')
       .all()
@@ -153,6 +195,8 @@ export function openSqliteFile(
     return open(path, { readonly, fileMustExist })
   }
   if (!stats.isFile()) throw inaccessible(path, 'it is not a regular file')
+  const cut = truncation(path, stats.size)
+  if (cut !== undefined) throw damaged(path, cut)
   if (readonly) {
     const db = open(path, { readonly: true, fileMustExist: true })
     try {
@@ -171,7 +215,7 @@ export function openSqliteFile(
   }
   const probe = open(path, { readonly: true, fileMustExist: true })
   try {
-    check(probe, path, options.requiredTable, true)
+    check(probe, path, options.requiredTable, stats.size <= (options.deepCheckUpTo ?? DEEP_CHECK_UP_TO))
   } finally {
     probe.close()
   }

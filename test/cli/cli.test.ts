@@ -43,6 +43,7 @@ t.test('export, verify offline, and import into an empty store give the same roo
   t.equal(onStore.code, 0, onStore.stdout + onStore.stderr)
   t.match(onStore.stdout, `root: ${root}`)
   t.match(onStore.stdout, /quotes: 34 found/)
+  t.match(onStore.stdout, /pages: every page of .*ledger\.sqlite read by SQLite's quick_check, none damaged/, 'and every page of the file read')
 
   const migrated = { LEDGER_STORE: `sqlite:${join(dir, 'migrated.sqlite')}` }
   const imported = await runCli(['import', file], migrated)

@@ -2,7 +2,7 @@ import t from 'tap'
 import Database from 'better-sqlite3'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { openSqliteFile, sqliteFileError } from '../../src/stores/openSqliteFile.js'
+import { DEEP_CHECK_UP_TO, openSqliteFile, sqliteFileError } from '../../src/stores/openSqliteFile.js'
 import { openSqliteEventStore } from '../../src/stores/sqlite/sqliteEventStore.js'
 
 /**
@@ -93,6 +93,28 @@ t.test(
     })
   },
 )
+
+t.test('above deepCheckUpTo a start reads no page but the header: a cut file is still refused, an overwritten page is left to the read that meets it', async (t) => {
+  const dir = t.testdir()
+  const good = storeBytes(dir)
+  const cut = join(dir, 'cut.sqlite')
+  const cutBytes = good.subarray(0, 2 * 4096)
+  writeFileSync(cut, cutBytes)
+  t.throws(() => openSqliteFile(cut, { requiredTable: 'events', deepCheckUpTo: 0 }), {
+    code: 'store_damaged',
+    message: new RegExp(`${cut} is damaged: it is shorter than its header says \\(\\d+ pages of 4096 bytes, \\d+ bytes; the file has 8192\\): it was cut short`),
+  }, 'a cut file, from its header alone')
+  t.ok(readFileSync(cut).equals(cutBytes), 'its bytes are unchanged')
+
+  const overwritten = join(dir, 'overwritten.sqlite')
+  // the last page garbage: the header and the schema (page 1) are whole
+  writeFileSync(overwritten, Buffer.concat([good.subarray(0, good.length - 4096), Buffer.alloc(4096, 0xa5)]))
+  t.throws(() => openSqliteFile(overwritten, { requiredTable: 'events' }), { code: 'store_damaged' }, 'at the default bound, quick_check finds the page')
+  const db = openSqliteFile(overwritten, { requiredTable: 'events', deepCheckUpTo: 1024 })
+  t.ok(db.open, 'above the bound the start does not read it')
+  db.close()
+  t.equal(DEEP_CHECK_UP_TO, 512 * 1024 * 1024, 'the bound a start uses: 512 MiB, about half a second of reading')
+})
 
 t.test('a good file, an empty one and a new one open; so does :memory:', async (t) => {
   const dir = t.testdir()

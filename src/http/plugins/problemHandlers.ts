@@ -14,6 +14,12 @@ export const problemHandlers = fp(
       if (ledgerError.code === 'internal' || ledgerError.code === 'partial_append') {
         request.log.error({ err: error }, 'request failed')
       }
+      if (ledgerError.code === 'store_damaged') {
+        request.log.error(
+          { err: error },
+          'the store file is damaged (SQLite found a bad page): keep a copy of it as it is, run `policy-ledger verify` on the copy, and restore the store from a backup (README "Backup and restore")',
+        )
+      }
       if (ledgerError.code === 'store_full') {
         request.log.warn(
           { err: error },
