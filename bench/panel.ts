@@ -42,7 +42,13 @@ async function streamPanel(child: Child, path: string): Promise<PanelRun> {
   let bytes = 0
   let newlines = 0
   try {
-    const response = await fetch(`${child.baseUrl}${path}`, { headers: { 'accept-encoding': 'identity' } })
+    let response = await fetch(`${child.baseUrl}${path}`, { headers: { 'accept-encoding': 'identity' } })
+    // shed after the load runs before it (503 overloaded): wait as Retry-After says, as a client would
+    for (let attempt = 1; response.status === 503 && attempt <= 10; attempt += 1) {
+      await response.text()
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * Number(response.headers.get('retry-after') ?? 1)))
+      response = await fetch(`${child.baseUrl}${path}`, { headers: { 'accept-encoding': 'identity' } })
+    }
     if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`)
     for await (const chunk of response.body!) {
       const bytesOf = chunk as Uint8Array

@@ -7,6 +7,7 @@ import { dimensions } from '../../../events/index.js'
 import type { LedgerReader } from '../../readModels/ledgerReader.js'
 import { checkPanelSpan, panelPeriods, panelRequestFields, panelText } from '../../readModels/panel.js'
 import { Dimension, KnownAtQuery as KnownAt } from '../schemas.js'
+import { turnByTurn } from '../turnByTurn.js'
 import { knownAtPositionFor, type KnownAtDeps } from '../../readModels/knownAt.js'
 
 /**
@@ -54,8 +55,9 @@ export function panelRoutes(context: PanelRouteDeps): FastifyPluginAsync {
         reply.header('Ledger-Known-At-Position', String(knownAtPosition ?? ''))
         reply.header('Ledger-Periods', String(panelPeriods(query).length))
         reply.type(format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/x-ndjson; charset=utf-8')
-        return reply.send(Readable.from(panelText(context.reader, query, format)))
+        return reply.send(Readable.from(turnByTurn(panelText(context.reader, query, format))))
       },
     )
   }
 }
+
