@@ -8,6 +8,7 @@ import type { InProcessAsOf } from './asOfCost.js'
 import type { ReplayResult } from './capture.js'
 import type { LoadResult } from './load.js'
 import type { MerkleCost } from './merkleCost.js'
+import { beside, type CompressionResult } from './compression.js'
 import type { PanelResult } from './panel.js'
 import type { MemoryUsage } from './processes.js'
 import type { RawAppendResult, RawReplayResult } from './raw.js'
@@ -110,6 +111,8 @@ export interface SizeResult {
   rebuild?: RebuildResult
   /** The whole ledger's panel, streamed, beside its last year's. */
   panel?: PanelResult
+  /** Answers with each Accept-Encoding: bytes on the wire and throughput. */
+  compression?: CompressionResult[]
   /** The captured statements replayed on a copy gave a store equal, row by row, to the capture's. */
   replayCheck?: string
   /** Set when the service died under the load: what happened and how to reproduce it. */
@@ -287,6 +290,19 @@ export function rowsOf(results: Pick<Results, 'sizes' | 'asOf' | 'merkle'>): Row
         ratio: `${times(rateRatio)} the rate; ${extraGrowth >= 0 ? '+' : '-'}${mib(Math.abs(extraGrowth))} memory`,
         target: `memory within ${mib(TARGETS.panelExtraBytes)} of the last year's`,
         pass: extraGrowth <= TARGETS.panelExtraBytes,
+      })
+    }
+    for (const measured of size.compression ?? []) {
+      const identity = measured.runs.find((run) => run.coding === 'identity')!.load
+      const coded = (['br', 'gzip'] as const).map((coding) => ({ coding, ...beside(measured, coding), load: measured.runs.find((run) => run.coding === coding)!.load }))
+      rows.push({
+        measurement: `${measured.endpoint}, compressed (32 conn)`,
+        events,
+        ledger: coded.map(({ coding, load }) => `${coding}: ${group(load.bytesPerResponse)} B a response, ${rate(load.okPerSecond)} req/s`).join('; '),
+        baseline: `identity: ${group(identity.bytesPerResponse)} B a response, ${rate(identity.okPerSecond)} req/s`,
+        ratio: coded.map(({ coding, bytes, throughput }) => `${coding} ${pct(bytes)} of the bytes, ${pct(throughput)} of the rate`).join('; '),
+        target: '—',
+        pass: null,
       })
     }
     const cold = size.coldStart

@@ -39,6 +39,7 @@ import { DAY_MS, DEFAULT_SEED, ensureDataset, FIRST_DAY, hotColdSpec, LAST_DAY, 
 import { combineLoads, cyclingGets, freshPosts, loadGenerator, runLoad, type LoadResult } from './load.js'
 import { checkDirectLoader, copyStore, currentStore, ensureStore, removeStore, repoRoot, runRebuild, sameStore, storeSourcesHash, type LoadMethod, type RebuildRun, type StoreInfo } from './loadStore.js'
 import { merkleCost } from './merkleCost.js'
+import { measureCompression } from './compression.js'
 import { measurePanel } from './panel.js'
 import { BENCH_TOKEN, startBare, startLedger, type Child, type MemoryUsage } from './processes.js'
 import { formatProfile, summariseProfile } from './profileSummary.js'
@@ -472,6 +473,19 @@ async function measureSize(dataset: DatasetInfo, store: StoreInfo, options: { pr
     }
     result.memory.afterReads = await child.memory()
     log(`${dataset.name}: after the reads: RSS ${(result.memory.afterReads.rss / 2 ** 20).toFixed(0)} MiB, heap ${(result.memory.afterReads.heapUsed / 2 ** 20).toFixed(0)} MiB after GC`)
+
+    // compression: the list answer (the largest of the three) and the ledger's Atom feed, each coding in turn
+    result.compression = []
+    for (const [endpoint, path] of [
+      [sets.list.endpoint, sets.list.paths[0]!],
+      ['GET /changes.atom', '/changes.atom'],
+    ] as const) {
+      await settle(child, path)
+      const measured = await measureCompression(child, endpoint, path, Math.max(1, seconds / 2), READ_CONNECTIONS)
+      result.compression.push(measured)
+      log(`${dataset.name}: ${endpoint} by coding: ${measured.runs.map(({ coding, load }) => `${coding} ${Math.round(load.okPerSecond)} req/s, ${Math.round(load.bytesPerResponse)} B`).join(' | ')}`)
+      if (!alive(`compression of ${endpoint}`)) return result
+    }
 
     // the panel of the whole ledger, streamed, against the panel of its last year
     const firstYear = new Date(FIRST_DAY * DAY_MS).getUTCFullYear()
