@@ -1,8 +1,9 @@
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { sha256Hex } from '../../src/sha256Hex.js'
 import { runCli as runCliToEnd } from '../support/runCli.js'
 import {
   checkSignedCheckpoint,
@@ -34,10 +35,6 @@ const unavailable = tmpfsUnavailable()
 const TOKEN = 'disk-full-token-0123456789'
 const env = { LEDGER_TOKENS: `editor:${TOKEN}`, LEDGER_WRITE_RATE_LIMIT: '0', LOG_LEVEL: 'warn' }
 const CONTENT_BYTES = 16 * 1024
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
-}
 
 /** A source with an archived text of about `bytes`: what fills the disk. */
 function archivedSource(name: string, bytes = CONTENT_BYTES) {
