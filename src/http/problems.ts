@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { LedgerError, type ErrorCode, type ErrorDetail } from '../errors.js'
+import { isDamaged } from '../stores/openSqliteFile.js'
 import { isStoreUnavailable } from '../stores/storeUnavailable.js'
 
 /**
@@ -131,7 +132,7 @@ export function toLedgerError(error: FastifyError | Error, request: FastifyReque
     return new LedgerError('store_unavailable', 'the event store cannot be reached; retry shortly', { retryAfter: 2 })
   }
   // a damaged page of a store too large to read whole at start (src/stores/openSqliteFile.ts), met now
-  if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('SQLITE_CORRUPT')) {
+  if (isDamaged(error)) {
     return new LedgerError('store_damaged', 'the store file is damaged where this request read it; nothing was written, and the operator is told what to do in the log')
   }
   if (fastifyError.statusCode === 429) return new LedgerError('rate_limited', fastifyError.message)

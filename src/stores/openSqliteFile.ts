@@ -16,7 +16,7 @@ import { isOutOfSpace, storeFull } from './outOfSpace.js'
  * every page, about a second a gigabyte from the page cache: since a start no longer reads the
  * events, that would make a start's time grow with the ledger, so it runs on files up to
  * `deepCheckUpTo` bytes (512 MiB by default). On a larger file a damaged page is found when it is read
- * (SQLITE_CORRUPT becomes the same `store_damaged` message), and `policy-ledger verify` runs
+ * (`isDamaged`: a request answers 503 store_damaged), and `policy-ledger verify` runs
  * quick_check on any file.
  * A read-only open (export, verify, backup beside a server) cannot harm the file, so it only gets the
  * cheap checks.
@@ -76,13 +76,19 @@ function damaged(path: string, finding: string): LedgerError {
   )
 }
 
+/** SQLite found a damaged page: at an open, or later in whatever read met it. */
+export function isDamaged(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')
+}
+
 /** What SQLite said, as one of ours when it is about the file; anything else as it was. */
 export function sqliteFileError(path: string, error: unknown): unknown {
   const code = (error as { code?: unknown }).code
   const message = error instanceof Error ? error.message : String(error)
   if (typeof code !== 'string') return error
   if (code === 'SQLITE_NOTADB') return notSqlite(path)
-  if (code.startsWith('SQLITE_CORRUPT')) return damaged(path, `SQLite reports "${message}"`)
+  if (isDamaged(error)) return damaged(path, `SQLite reports "${message}"`)
   // a full disk fails the open too (the -shm index cannot be made): that is no damage
   if (isOutOfSpace(error, path)) return storeFull(path, 'open it', error)
   if (code.startsWith('SQLITE_IOERR'))
