@@ -16,7 +16,7 @@ import { startTracing, tracedReader, tracedStore } from '../tracing/tracing.js'
 import { tracing } from './plugins/tracing.js'
 import { createAuth, type NamedToken } from './auth.js'
 import { sendProblem, toLedgerError } from './problems.js'
-import { todayUtc } from '../readModels/knownAt.js'
+import { todayUtcOf } from '../readModels/knownAt.js'
 import { answerValidators } from './answerValidators.js'
 import { recordedAtOf } from './recordedAtOf.js'
 import { createResponseCache } from './responseCache.js'
@@ -115,7 +115,8 @@ export async function buildApp(deps: AppDeps) {
   const store = traces === undefined ? deps.store : tracedStore(deps.store, traces.tracer)
   const reader = traces === undefined ? deps.reader : tracedReader(deps.reader, traces.tracer)
   // a read is a pure function of (URL, applied position, latest checkpoint, today): its generation
-  const generation = () => `${runner.size}|${log.latest()?.treeSize}|${todayUtc(clock)}`
+  const today = todayUtcOf(clock)
+  const generation = () => `${runner.size}|${log.latest()?.treeSize}|${today()}`
   const recordedAt = recordedAtOf(store)
   const validators = answerValidators({ generation, readsArePrivate: auth.readsArePrivate })
   const cache = createResponseCache({

@@ -2,6 +2,7 @@ import { Negotiator } from '@fastify/accept-negotiator'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import type { Validators } from './answerValidators.js'
+import { addVary } from './vary.js'
 
 /** A kept answer: its bytes and the headers that go with them, computed once when it was kept. */
 export interface CachedAnswer {
@@ -83,7 +84,8 @@ function encodedFor(
   if (answer.body.length < COMPRESS_ABOVE || accept === undefined) return { payload: answer.body }
   const coding = codings.negotiate(accept)
   if (coding === null) return { payload: answer.body }
-  reply.header('Content-Encoding', coding).header('Vary', 'Accept-Encoding')
+  reply.header('Content-Encoding', coding)
+  addVary(reply, 'Accept-Encoding')
   const kept = answer.encoded[coding]
   if (kept !== undefined) return { payload: kept }
   return { payload: compressors[coding](answer.body), made: coding }

@@ -31,6 +31,27 @@ export function todayUtc(clock: () => Date): string {
   return clock().toISOString().slice(0, 10)
 }
 
+const DAY_MS = 86_400_000
+
+/**
+ * `todayUtc` for a caller that asks on every request (the response cache's generation): the day is
+ * formatted again only when the clock leaves it, in either direction (a test's clock may go back).
+ */
+export function todayUtcOf(clock: () => Date): () => string {
+  let day = ''
+  let from = Number.POSITIVE_INFINITY
+  let until = Number.NEGATIVE_INFINITY
+  return () => {
+    const now = clock().getTime()
+    if (now < from || now >= until) {
+      from = Math.floor(now / DAY_MS) * DAY_MS
+      until = from + DAY_MS
+      day = new Date(from).toISOString().slice(0, 10)
+    }
+    return day
+  }
+}
+
 /**
  * A position beyond what this replica has applied: 503 with Retry-After if the store has it (the
  * replica will catch up), 400 if nobody does.

@@ -20,6 +20,7 @@ import { CLAIMS_A_PAGE, jurisdictionPage } from './jurisdictionPage.js'
 import { errorPage } from './layout.js'
 import { prefersHtml } from './prefersHtml.js'
 import { contentSecurityPolicy, liveSecurityPolicy } from './styles.js'
+import { addVary } from '../vary.js'
 
 /** Pages are for people, not the API contract: kept out of the OpenAPI document. */
 const hidden = { schema: { hide: true } }
@@ -87,7 +88,7 @@ export function pageRoutes(context: PageRouteDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        reply.header('Vary', 'Accept')
+        addVary(reply, 'Accept')
         if (!prefersHtml(request.headers.accept)) return apiIndex
         const today = todayUtc(context.clock)
         const { asOf, invalid } = asOfQuery(request, today)

@@ -12,15 +12,15 @@ export const gracefulShutdown = fp(
     app.addHook('preClose', async () => {
       closing = true
     })
-    app.addHook('onRequest', async (_request, reply) => {
-      if (!closing) return
+    app.addHook('onRequest', (_request, reply, done) => {
+      if (!closing) return done()
       reply.header('Connection', 'close')
-      throw new LedgerError(
-        'not_ready',
-        'the service is shutting down; retry against another instance or shortly',
-        {
-          retryAfter: 1,
-        },
+      done(
+        new LedgerError(
+          'not_ready',
+          'the service is shutting down; retry against another instance or shortly',
+          { retryAfter: 1 },
+        ),
       )
     })
   },

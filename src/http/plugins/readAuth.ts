@@ -16,11 +16,16 @@ const open = new Set(['/health', '/ready', '/problems', '/problems/:type'])
 export const readAuth = fp<ReadAuthOptions>(
   async (app: FastifyInstance, { auth }) => {
     if (!auth.readsArePrivate) return
-    app.addHook('onRequest', async (request) => {
-      if (request.method === 'POST' || request.method === 'OPTIONS') return
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (request.method === 'POST' || request.method === 'OPTIONS') return done()
       const route = request.routeOptions.url
-      if (route !== undefined && open.has(route)) return
-      auth.reader(request.headers.authorization)
+      if (route !== undefined && open.has(route)) return done()
+      try {
+        auth.reader(request.headers.authorization)
+      } catch (error) {
+        return done(error as Error)
+      }
+      done()
     })
   },
   { name: 'read-auth' },

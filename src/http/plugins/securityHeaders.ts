@@ -37,8 +37,10 @@ export const securityHeaderBlock: Readonly<Record<string, string>> = Object.free
 
 export const securityHeaders = fp(
   async (app: FastifyInstance) => {
-    app.addHook('onRequest', async (_request, reply) => {
+    // a callback hook: an async one costs a promise on every request
+    app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(securityHeaderBlock)
+      done()
     })
   },
   { name: 'security-headers' },
