@@ -60,6 +60,7 @@ CREATE TABLE rm_record_time (
       'rm_actors',
       'rm_actor_claims',
       'rm_changes',
+      'rm_changes_pending',
     ],
     ddl: `
 -- what never changes about a claim, by its position
@@ -152,7 +153,10 @@ CREATE TABLE rm_changes (
   source_id       TEXT NOT NULL,
   policy          INTEGER NOT NULL,
   PRIMARY KEY (jurisdiction_id, dimension, day, from_position)
-) WITHOUT ROWID;`,
+) WITHOUT ROWID;
+-- there while rm_changes is not kept: the tables were made afresh for a fold of the whole log, which
+-- leaves the changes to one sweep of rm_timeline once it is done (src/readModels/changeTables.ts)
+CREATE TABLE rm_changes_pending (pending INTEGER);`,
     queryIndexes: `
 -- history as known at K, in valid time
 CREATE INDEX IF NOT EXISTS rm_claim_versions_by_time ON rm_claim_versions (jurisdiction_id, key, claim_position, from_position);
