@@ -84,7 +84,7 @@ function evidence(evidenceSourceId: string | undefined) {
 
 export const claimsReadModel: Projection<ClaimTables> = {
   name: 'claims',
-  // 5: rm_changes_pending, a state of the tables (changes not kept yet) that version 4's code would not see
+  // 5: the rm_staged_* tables of a rebuild under way, a state of the tables version 4's code would not see
   version: 5,
   canHandle: (type) => type !== 'JurisdictionRegistered' && type !== 'SourceRegistered',
   evolve(tables, event) {

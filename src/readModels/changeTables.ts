@@ -4,15 +4,15 @@ import { changeHistory, refreshAround, type ChangeTimeline, type CountedEntry, t
 /**
  * Each timeline's changes (projections/changes.ts) as rows of rm_changes, valid in record time. Live,
  * each counted entry that comes or goes refreshes its day and the next one through queries on
- * rm_timeline. While `rm_changes_pending` exists (a rebuild created the tables afresh) entries come and
- * go without that, and `settle` works every timeline's changes out of rm_timeline's history at the
- * end, one timeline at a time in memory: the same rows, without five queries an entry.
+ * rm_timeline. A rebuild does not: once the log is folded, `sweep` works every timeline's changes out
+ * of rm_timeline's history, one timeline at a time in memory; the same rows, without five queries an
+ * entry.
  */
 export interface ChangeTables {
   /** A counted entry of (jurisdiction, dimension) at `key` came or went at `position`. */
   refreshAround(jurisdictionId: string, dimension: string, key: number, position: number): void
-  /** Works out the changes put off while rm_changes was pending, if it was; in the caller's transaction. */
-  settle(): void
+  /** rm_changes made again from rm_timeline; in the caller's transaction. */
+  sweep(): void
 }
 
 interface ChangeRow {
@@ -38,7 +38,6 @@ interface EntryRow {
 }
 
 export function changeTables(db: Database.Database): ChangeTables {
-  const isPending = db.prepare<[], number>("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rm_changes_pending'").pluck()
   const winner = db.prepare<[string, string, number, number], { key: number; claim_position: number; value: string; on_date: string; source_id: string; policy: number }>(
     `SELECT key, claim_position, value, on_date, source_id, policy FROM rm_timeline
      WHERE jurisdiction_id = ? AND dimension = ? AND key BETWEEN ? AND ? AND counted = 1 AND to_position IS NULL
@@ -82,9 +81,6 @@ export function changeTables(db: Database.Database): ChangeTables {
      WHERE jurisdiction_id = ? AND dimension = ? AND counted = 1`,
   )
 
-  // read once: the tables are made anew after a rebuild recreates them or a transaction rolls back
-  let pending: boolean | undefined
-
   const tableTimeline = (jurisdictionId: string, dimension: string): ChangeTimeline => ({
     winner(from, to) {
       const top = winner.get(jurisdictionId, dimension, from, to)
@@ -118,13 +114,8 @@ export function changeTables(db: Database.Database): ChangeTables {
   })
 
   return {
-    refreshAround(jurisdictionId, dimension, key, position) {
-      pending ??= isPending.get() !== undefined
-      if (!pending) refreshAround(tableTimeline(jurisdictionId, dimension), key, position)
-    },
-    settle() {
-      pending ??= isPending.get() !== undefined
-      if (!pending) return
+    refreshAround: (jurisdictionId, dimension, key, position) => refreshAround(tableTimeline(jurisdictionId, dimension), key, position),
+    sweep() {
       db.exec('DELETE FROM rm_changes')
       for (let at = timelineAfter.get('', ''); at !== undefined; at = timelineAfter.get(at.jurisdiction_id, at.dimension)) {
         const { jurisdiction_id: jurisdictionId, dimension } = at
@@ -132,8 +123,6 @@ export function changeTables(db: Database.Database): ChangeTables {
           insertChange.run(jurisdictionId, dimension, span.day, span.from, span.to, span.key, span.claimPosition, span.before, span.value, span.on, span.sourceId, span.policy ? 1 : 0)
         }
       }
-      db.exec('DROP TABLE rm_changes_pending')
-      pending = false
     },
   }
 }

@@ -13,7 +13,7 @@ import type {
   TimelineEntry,
 } from '../../projections/index.js'
 import { validTimeKey } from '../../projections/index.js'
-import { changeTables } from './changeTables.js'
+import { claimRows } from './claimRows.js'
 
 /**
  * The read models' state as SQLite tables: what each projection's `evolve` reads and writes, behind
@@ -123,10 +123,6 @@ function claimTables(db: Database.Database): ClaimTables & Settling {
     `INSERT INTO rm_claim_versions (claim_position, from_position, to_position, jurisdiction_id, key, on_end, third_party, status, corrections, data)
      VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const insertEntry = db.prepare<[string, string, number, number, number, number, string, string, string, number]>(
-    `INSERT INTO rm_timeline (jurisdiction_id, dimension, key, claim_position, from_position, to_position, counted, value, on_date, source_id, policy)
-     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
-  )
   const openVersion = db.prepare<
     [number],
     { from_position: number; jurisdiction_id: string; data: string | null; recorded: string; third_party: number; status: string }
@@ -137,10 +133,6 @@ function claimTables(db: Database.Database): ClaimTables & Settling {
   )
   const closeVersion = db.prepare<[number, number, number]>(
     'UPDATE rm_claim_versions SET to_position = ? WHERE claim_position = ? AND from_position = ?',
-  )
-  const closeEntry = db.prepare<[number, string, string, number, number, number]>(
-    `UPDATE rm_timeline SET to_position = ?
-     WHERE jurisdiction_id = ? AND dimension = ? AND key = ? AND claim_position = ? AND from_position = ?`,
   )
   const countCorrections = db
     .prepare<[number], number>('SELECT COUNT(*) FROM rm_claim_corrections WHERE claim_position = ?')
@@ -154,20 +146,13 @@ function claimTables(db: Database.Database): ClaimTables & Settling {
   const enact = db.prepare<[string, string, string]>(
     'INSERT OR IGNORE INTO rm_policies (jurisdiction_id, policy_id, event_id) VALUES (?, ?, ?)',
   )
-  const cite = db.prepare<[string, number, number]>(
-    'INSERT OR IGNORE INTO rm_source_claims (source_id, claim_position, from_position) VALUES (?, ?, ?)',
-  )
   const seeActor = db.prepare<[string, string, string | null]>(
     `INSERT INTO rm_actors (actor_id, name, office) VALUES (?, ?, ?)
      ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, office = coalesce(excluded.office, office)
        -- most claims name an actor as seen before: then no row is rewritten, no page dirtied
        WHERE name IS NOT excluded.name OR (excluded.office IS NOT NULL AND office IS NOT excluded.office)`,
   )
-  const actorClaim = db.prepare<[string, number, number]>(
-    'INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position, from_position) VALUES (?, ?, ?)',
-  )
-
-  const changes = changeTables(db)
+  const rows = claimRows(db)
 
   return {
     claim(claimId): StandingClaim | undefined {
@@ -203,21 +188,8 @@ function claimTables(db: Database.Database): ClaimTables & Settling {
         first ? 0 : countCorrections.get(claim.position)!,
         first ? null : JSON.stringify(data),
       )
-      for (const entry of entries) {
-        insertEntry.run(
-          entry.jurisdictionId,
-          entry.dimension,
-          entry.key,
-          entry.claimPosition,
-          from,
-          entry.counted ? 1 : 0,
-          entry.value,
-          entry.on,
-          entry.sourceId,
-          entry.policy ? 1 : 0,
-        )
-      }
-      for (const entry of entries) if (entry.counted) changes.refreshAround(entry.jurisdictionId, entry.dimension, entry.key, from)
+      for (const entry of entries) rows.open(entry, from)
+      for (const entry of entries) if (entry.counted) rows.changed(entry.jurisdictionId, entry.dimension, entry.key, from)
     },
     close(claimPosition, position) {
       const open = openVersion.get(claimPosition)
@@ -227,8 +199,8 @@ function claimTables(db: Database.Database): ClaimTables & Settling {
       const key = validTimeKey(data.on)
       const counted = open.third_party === 0 && open.status !== 'retracted'
       for (const { dimension } of data.stances) {
-        closeEntry.run(position, open.jurisdiction_id, dimension, key, claimPosition, open.from_position)
-        if (counted) changes.refreshAround(open.jurisdiction_id, dimension, key, position)
+        rows.close({ jurisdictionId: open.jurisdiction_id, dimension, key, claimPosition }, open.from_position, position)
+        if (counted) rows.changed(open.jurisdiction_id, dimension, key, position)
       }
     },
     correct(claimPosition, correction) {
@@ -238,11 +210,11 @@ function claimTables(db: Database.Database): ClaimTables & Settling {
       retract.run(retraction.position, JSON.stringify(retraction), claimPosition)
     },
     enact: (jurisdictionId, policyId, eventId) => void enact.run(jurisdictionId, policyId, eventId),
-    cite: (sourceId, claimPosition, at) => void cite.run(sourceId, claimPosition, at),
+    cite: (sourceId, claimPosition, at) => rows.cite(sourceId, claimPosition, at),
     seeActor(actor: Actor, claimPosition, at) {
       seeActor.run(actor.id, actor.name, actor.office ?? null)
-      actorClaim.run(actor.id, claimPosition, at)
+      rows.actorClaim(actor.id, claimPosition, at)
     },
-    settle: () => changes.settle(),
+    settle: () => rows.settle(),
   }
 }
