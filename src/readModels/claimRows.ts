@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { TimelineEntry } from '../../projections/index.js'
 import { changeTables, type ChangeTables } from './changeTables.js'
+import type { ClaimRow } from './tables.js'
 
 /**
  * The claims' rows whose keys do not follow the log: timeline entries (by valid time), the changes
@@ -12,6 +13,8 @@ import { changeTables, type ChangeTables } from './changeTables.js'
  * drops them. The rows are exactly the ones the live fold writes.
  */
 export interface ClaimRows {
+  /** A claim by its id, with its open version's data. */
+  standing(claimId: string): StandingRow | undefined
   /** A timeline entry of a claim version opened at `from`. */
   open(entry: TimelineEntry, from: number): void
   /** The entry of the version opened at `from` for `dimension` closes at `position`. */
@@ -25,7 +28,12 @@ export interface ClaimRows {
   settle(): void
 }
 
+export type StandingRow = ClaimRow & { retraction_position: number | null; data: string | null }
+
 type Writes = Omit<ClaimRows, 'settle'>
+
+const STANDING = `SELECT c.*, v.data FROM rm_claims c
+  JOIN rm_claim_versions v ON v.claim_position = c.position AND v.to_position IS NULL`
 
 export function claimRows(db: Database.Database): ClaimRows {
   const changes = changeTables(db)
@@ -33,6 +41,7 @@ export function claimRows(db: Database.Database): ClaimRows {
   const staging = db.prepare<[], number>("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rm_staged_timeline'").pluck().get() !== undefined
   let writes: Writes = staging ? stagedWrites(db) : live
   return {
+    standing: (claimId) => writes.standing(claimId),
     open: (entry, from) => writes.open(entry, from),
     close: (entry, from, position) => writes.close(entry, from, position),
     changed: (jurisdictionId, dimension, key, position) => writes.changed(jurisdictionId, dimension, key, position),
@@ -57,6 +66,7 @@ INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position, from_position)
 }
 
 function liveWrites(db: Database.Database, changes: ChangeTables): Writes {
+  const standing = db.prepare<[string], StandingRow>(`${STANDING} WHERE c.claim_id = ?`)
   const insertEntry = db.prepare<[string, string, number, number, number, number, string, string, string, number]>(
     `INSERT INTO rm_timeline (jurisdiction_id, dimension, key, claim_position, from_position, to_position, counted, value, on_date, source_id, policy)
      VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
@@ -72,6 +82,7 @@ function liveWrites(db: Database.Database, changes: ChangeTables): Writes {
     'INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position, from_position) VALUES (?, ?, ?)',
   )
   return {
+    standing: (claimId) => standing.get(claimId),
     open: (entry, from) =>
       void insertEntry.run(entry.jurisdictionId, entry.dimension, entry.key, entry.claimPosition, from, entry.counted ? 1 : 0, entry.value, entry.on, entry.sourceId, entry.policy ? 1 : 0),
     close: (entry, from, position) => void closeEntry.run(position, entry.jurisdictionId, entry.dimension, entry.key, entry.claimPosition, from),
@@ -82,6 +93,9 @@ function liveWrites(db: Database.Database, changes: ChangeTables): Writes {
 }
 
 function stagedWrites(db: Database.Database): Writes {
+  // rm_claims_by_id is made once the log is folded: until then a claim is found by the log's own index
+  // of event ids (a claim's position is its event's)
+  const standing = db.prepare<[string], StandingRow>(`${STANDING} WHERE c.position = (SELECT position FROM events WHERE id = ?)`)
   const insertEntry = db.prepare<[number, string, string, number, number, number, string, string, string, number]>(
     `INSERT INTO rm_staged_timeline (from_position, dimension, jurisdiction_id, key, claim_position, to_position, counted, value, on_date, source_id, policy)
      VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
@@ -91,6 +105,7 @@ function stagedWrites(db: Database.Database): Writes {
   const cite = db.prepare<[string, number, number]>('INSERT INTO rm_staged_source_claims (source_id, claim_position, from_position) VALUES (?, ?, ?)')
   const actorClaim = db.prepare<[string, number, number]>('INSERT INTO rm_staged_actor_claims (actor_id, claim_position, from_position) VALUES (?, ?, ?)')
   return {
+    standing: (claimId) => standing.get(claimId),
     open: (entry, from) =>
       void insertEntry.run(from, entry.dimension, entry.jurisdictionId, entry.key, entry.claimPosition, entry.counted ? 1 : 0, entry.value, entry.on, entry.sourceId, entry.policy ? 1 : 0),
     close: (entry, from, position) => void closeEntry.run(position, from, entry.dimension),

@@ -10,8 +10,8 @@ export interface ReadModelSchema {
   tables: readonly string[]
   ddl: string
   /**
-   * Indexes only queries read (the fold never does): a rebuild creates them after folding the log,
-   * one sort each instead of an insertion an event.
+   * Indexes a rebuild's fold does without (queries read them, and the live fold may): a rebuild
+   * creates them after folding the log, one sort each instead of an insertion an event.
    */
   queryIndexes?: string
 }
@@ -82,7 +82,7 @@ CREATE TABLE rm_record_time (
 -- what never changes about a claim, by its position
 CREATE TABLE rm_claims (
   position            INTEGER PRIMARY KEY,
-  claim_id            TEXT NOT NULL UNIQUE,
+  claim_id            TEXT NOT NULL,
   type                TEXT NOT NULL,
   jurisdiction_id     TEXT NOT NULL,
   stream              TEXT NOT NULL,
@@ -168,6 +168,9 @@ ${TIMELINE_COLUMNS}  PRIMARY KEY (from_position, dimension)
 CREATE TABLE rm_staged_source_claims (source_id TEXT NOT NULL, claim_position INTEGER NOT NULL, from_position INTEGER NOT NULL);
 CREATE TABLE rm_staged_actor_claims (actor_id TEXT NOT NULL, claim_position INTEGER NOT NULL, from_position INTEGER NOT NULL);`,
     queryIndexes: `
+-- a claim by its id: what corrections, retractions and the write model find it by (a rebuild, before
+-- this is made, by the log's index of event ids)
+CREATE UNIQUE INDEX IF NOT EXISTS rm_claims_by_id ON rm_claims (claim_id);
 -- history as known at K, in valid time
 CREATE INDEX IF NOT EXISTS rm_claim_versions_by_time ON rm_claim_versions (jurisdiction_id, key, claim_position, from_position);
 -- designations as known now

@@ -110,11 +110,6 @@ export function versionData(record: ClaimRecord, data: string | null): ClaimData
 }
 
 function claimTables(db: Database.Database): ClaimTables & Settling {
-  const standing = db.prepare<[string], ClaimRow & { retraction_position: number | null; data: string | null }>(
-    `SELECT c.*, v.data FROM rm_claims c
-     JOIN rm_claim_versions v ON v.claim_position = c.position AND v.to_position IS NULL
-     WHERE c.claim_id = ?`,
-  )
   const insertClaim = db.prepare<[number, string, string, string, string, number, string, string, string]>(
     `INSERT INTO rm_claims (position, claim_id, type, jurisdiction_id, stream, revision, recorded_at, recorded_by, recorded)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -156,7 +151,7 @@ function claimTables(db: Database.Database): ClaimTables & Settling {
 
   return {
     claim(claimId): StandingClaim | undefined {
-      const row = standing.get(claimId)
+      const row = rows.standing(claimId)
       if (row === undefined) return undefined
       const record = claimRecordOf(row)
       return { record, data: versionData(record, row.data), retracted: row.retraction_position !== null }
