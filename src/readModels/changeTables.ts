@@ -26,16 +26,8 @@ interface ChangeRow {
   from_position: number
 }
 
-interface EntryRow {
-  key: number
-  claim_position: number
-  from_position: number
-  to_position: number | null
-  value: string
-  on_date: string
-  source_id: string
-  policy: number
-}
+/** An rm_timeline row as the sweep reads it: `raw()`, in the order of its SELECT's columns. */
+type EntryRow = [key: number, claimPosition: number, from: number, to: number | null, value: string, on: string, sourceId: string, policy: number]
 
 export function changeTables(db: Database.Database): ChangeTables {
   const winner = db.prepare<[string, string, number, number], { key: number; claim_position: number; value: string; on_date: string; source_id: string; policy: number }>(
@@ -79,7 +71,7 @@ export function changeTables(db: Database.Database): ChangeTables {
   const countedEntries = db.prepare<[string, string], EntryRow>(
     `SELECT key, claim_position, from_position, to_position, value, on_date, source_id, policy FROM rm_timeline
      WHERE jurisdiction_id = ? AND dimension = ? AND counted = 1`,
-  )
+  ).raw()
 
   const tableTimeline = (jurisdictionId: string, dimension: string): ChangeTimeline => ({
     winner(from, to) {
@@ -102,16 +94,7 @@ export function changeTables(db: Database.Database): ChangeTables {
       void insertChange.run(jurisdictionId, dimension, day, position, null, change.key, change.claimPosition, change.before, change.value, change.on, change.sourceId, change.policy ? 1 : 0),
   })
 
-  const entryOf = (row: EntryRow): CountedEntry => ({
-    key: row.key,
-    claimPosition: row.claim_position,
-    value: row.value,
-    on: row.on_date,
-    sourceId: row.source_id,
-    policy: row.policy === 1,
-    from: row.from_position,
-    to: row.to_position,
-  })
+  const entryOf = ([key, claimPosition, from, to, value, on, sourceId, policy]: EntryRow): CountedEntry => ({ key, claimPosition, value, on, sourceId, policy: policy === 1, from, to })
 
   return {
     refreshAround: (jurisdictionId, dimension, key, position) => refreshAround(tableTimeline(jurisdictionId, dimension), key, position),
