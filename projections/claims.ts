@@ -84,7 +84,8 @@ function evidence(evidenceSourceId: string | undefined) {
 
 export const claimsReadModel: Projection<ClaimTables> = {
   name: 'claims',
-  version: 4,
+  // 5: the rm_staged_* tables of a rebuild under way, a state of the tables version 4's code would not see
+  version: 5,
   canHandle: (type) => type !== 'JurisdictionRegistered' && type !== 'SourceRegistered',
   evolve(tables, event) {
     switch (event.type) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { RecordedEvent } from '../../events/index.js'
 import { readModels as projections, type Projection, type ReadModelName } from '../../projections/index.js'
 import { readModelSchemas, type ReadModelSchema } from './schema.js'
-import { readModelTables } from './tables.js'
+import { readModelTables, type Settling } from './tables.js'
 
 /**
  * The read models kept in a SQLite database beside the log: each with its name, the version its code
@@ -20,6 +20,11 @@ export interface LocalReadModel {
   fold(events: readonly LoggedEvent[]): void
   /** Drops what it holds in memory and takes its stored position: after a rebuild or a rollback. */
   reload?(position: number): void
+  /**
+   * Does what folds put off while the read model was being rebuilt (a no-op when nothing was): once
+   * the log is folded, inside the transaction of the last events.
+   */
+  settle?(): void
 }
 
 /** An event as the log holds it: parsed and checked, with its stored leaf hash. */
@@ -42,17 +47,25 @@ export function projectionReadModels(db: Database.Database): LocalReadModel[] {
 
 function projectionReadModel(db: Database.Database, name: ReadModelName): LocalReadModel {
   const projection = projections[name] as Projection<unknown>
-  let tables: unknown
+  // prepared on first use: the tables exist by then (a rebuild creates them first)
+  let tables: Partial<Settling> | undefined
+  const prepared = (): Partial<Settling> => (tables ??= readModelTables[name](db))
   return {
     name,
     version: projection.version,
     schema: readModelSchemas[name],
     fold(events) {
-      // prepared on first use: the tables exist by then (a rebuild creates them first)
-      tables ??= readModelTables(db)[name]
+      const state = prepared()
       for (const event of events) {
-        if (projection.canHandle(event.type)) projection.evolve(tables, event)
+        if (projection.canHandle(event.type)) projection.evolve(state, event)
       }
+    },
+    // what the tables know of their state (whether work was put off) is read again from the file
+    reload() {
+      tables = undefined
+    },
+    settle() {
+      prepared().settle?.()
     },
   }
 }
@@ -148,7 +161,19 @@ export class ReadModelStore {
       rebuilt.push(model.name)
     }
     const behind = statuses.filter((status) => status.position < head)
+    const settling = this.db.transaction(() => {
+      for (const model of this.models) model.settle?.()
+    })
+    const settle = (): void => {
+      try {
+        settling()
+      } catch (error) {
+        this.rolledBack()
+        throw error
+      }
+    }
     if (behind.length === 0) {
+      settle()
       this.createQueryIndexes()
       return { rebuilt, folded: 0 }
     }
@@ -161,7 +186,8 @@ export class ReadModelStore {
       { readModels: behind.map((status) => status.name), from, to: target, rebuilt },
       rebuilt.length > 0 ? 'rebuilding read models from the log' : 'read models catching up with the log',
     )
-    const fold = this.db.transaction((events: LoggedEvent[]) => {
+    // the last events commit with what the rebuild put off, so no position reaches the head without it
+    const fold = this.db.transaction((events: LoggedEvent[], last: boolean) => {
       for (const status of behind) {
         const model = this.models.find((candidate) => candidate.name === status.name)!
         const mine = events.filter((event) => event.position >= status.position)
@@ -170,6 +196,7 @@ export class ReadModelStore {
         status.position = mine[mine.length - 1]!.position + 1
         this.setPosition.run(status.position, status.name)
       }
+      if (last) settling()
     })
     // an interrupted rebuild resumes from the positions it committed, so its commits need not be
     // fsynced one by one: in WAL mode NORMAL loses at worst the last ones, never the file
@@ -180,7 +207,7 @@ export class ReadModelStore {
         const events = readLog(from, Math.min(chunk, target - from))
         if (events.length === 0) break
         try {
-          fold(events)
+          fold(events, events[events.length - 1]!.position + 1 >= target)
         } catch (error) {
           this.rolledBack()
           throw error
@@ -194,6 +221,7 @@ export class ReadModelStore {
           )
         }
       }
+      settle()
       this.createQueryIndexes()
     } finally {
       this.db.pragma(`synchronous = ${Number(synchronous)}`)

@@ -10,11 +10,25 @@ export interface ReadModelSchema {
   tables: readonly string[]
   ddl: string
   /**
-   * Indexes only queries read (the fold never does): a rebuild creates them after folding the log,
-   * one sort each instead of an insertion an event.
+   * Indexes a rebuild's fold does without (queries read them, and the live fold may): a rebuild
+   * creates them after folding the log, one sort each instead of an insertion an event.
    */
   queryIndexes?: string
 }
+
+/** A timeline entry's columns: in rm_timeline, and in the rm_staged_timeline a rebuild appends to. */
+const TIMELINE_COLUMNS = `  jurisdiction_id TEXT NOT NULL,
+  dimension       TEXT NOT NULL,
+  key             INTEGER NOT NULL,
+  claim_position  INTEGER NOT NULL,
+  from_position   INTEGER NOT NULL,
+  to_position     INTEGER,
+  counted         INTEGER NOT NULL,
+  value           TEXT NOT NULL,
+  on_date         TEXT NOT NULL,
+  source_id       TEXT NOT NULL,
+  policy          INTEGER NOT NULL,
+`
 
 export const readModelSchemas: Record<ReadModelName, ReadModelSchema> = {
   jurisdictions: {
@@ -60,12 +74,15 @@ CREATE TABLE rm_record_time (
       'rm_actors',
       'rm_actor_claims',
       'rm_changes',
+      'rm_staged_timeline',
+      'rm_staged_source_claims',
+      'rm_staged_actor_claims',
     ],
     ddl: `
 -- what never changes about a claim, by its position
 CREATE TABLE rm_claims (
   position            INTEGER PRIMARY KEY,
-  claim_id            TEXT NOT NULL UNIQUE,
+  claim_id            TEXT NOT NULL,
   type                TEXT NOT NULL,
   jurisdiction_id     TEXT NOT NULL,
   stream              TEXT NOT NULL,
@@ -99,18 +116,7 @@ CREATE TABLE rm_claim_corrections (
 -- the bitemporal timelines: one row per claim version and dimension, valid in record time for
 -- [from_position, to_position), ordered in valid time by (key, claim_position)
 CREATE TABLE rm_timeline (
-  jurisdiction_id TEXT NOT NULL,
-  dimension       TEXT NOT NULL,
-  key             INTEGER NOT NULL,
-  claim_position  INTEGER NOT NULL,
-  from_position   INTEGER NOT NULL,
-  to_position     INTEGER,
-  counted         INTEGER NOT NULL,
-  value           TEXT NOT NULL,
-  on_date         TEXT NOT NULL,
-  source_id       TEXT NOT NULL,
-  policy          INTEGER NOT NULL,
-  PRIMARY KEY (jurisdiction_id, dimension, key, claim_position, from_position)
+${TIMELINE_COLUMNS}  PRIMARY KEY (jurisdiction_id, dimension, key, claim_position, from_position)
 ) WITHOUT ROWID;
 CREATE TABLE rm_policies (
   jurisdiction_id TEXT NOT NULL,
@@ -152,8 +158,19 @@ CREATE TABLE rm_changes (
   source_id       TEXT NOT NULL,
   policy          INTEGER NOT NULL,
   PRIMARY KEY (jurisdiction_id, dimension, day, from_position)
-) WITHOUT ROWID;`,
+) WITHOUT ROWID;
+-- there while the tables were made afresh for a fold of the whole log: it appends the timeline's
+-- entries, citations and actors' claims here in position order and leaves rm_changes alone, then sorts
+-- them into their tables and works the changes out, with its last events (src/readModels/claimRows.ts)
+CREATE TABLE rm_staged_timeline (
+${TIMELINE_COLUMNS}  PRIMARY KEY (from_position, dimension)
+) WITHOUT ROWID;
+CREATE TABLE rm_staged_source_claims (source_id TEXT NOT NULL, claim_position INTEGER NOT NULL, from_position INTEGER NOT NULL);
+CREATE TABLE rm_staged_actor_claims (actor_id TEXT NOT NULL, claim_position INTEGER NOT NULL, from_position INTEGER NOT NULL);`,
     queryIndexes: `
+-- a claim by its id: what corrections, retractions and the write model find it by (a rebuild, before
+-- this is made, by the log's index of event ids)
+CREATE UNIQUE INDEX IF NOT EXISTS rm_claims_by_id ON rm_claims (claim_id);
 -- history as known at K, in valid time
 CREATE INDEX IF NOT EXISTS rm_claim_versions_by_time ON rm_claim_versions (jurisdiction_id, key, claim_position, from_position);
 -- designations as known now

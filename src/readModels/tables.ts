@@ -12,7 +12,8 @@ import type {
   StandingClaim,
   TimelineEntry,
 } from '../../projections/index.js'
-import { changeOn, sameChange, validTimeKey, type ChangePoint, type ChangeWinner } from '../../projections/index.js'
+import { validTimeKey } from '../../projections/index.js'
+import { claimRows } from './claimRows.js'
 
 /**
  * The read models' state as SQLite tables: what each projection's `evolve` reads and writes, behind
@@ -27,13 +28,20 @@ export interface ReadModelTables {
   recordTime: RecordTimeTables
 }
 
-export function readModelTables(db: Database.Database): { [Name in ReadModelName]: ReadModelTables[Name] } {
-  return {
-    jurisdictions: jurisdictionTables(db),
-    sources: sourceTables(db),
-    claims: claimTables(db),
-    recordTime: recordTimeTables(db),
-  }
+/**
+ * Tables that may put work off while a rebuild folds the log into them, and do it once the log is
+ * folded (the claims' changes: see changeTables.ts).
+ */
+export interface Settling {
+  /** Does what was put off, if anything was; in the caller's transaction. */
+  settle(): void
+}
+
+export const readModelTables: { [Name in ReadModelName]: (db: Database.Database) => ReadModelTables[Name] & Partial<Settling> } = {
+  jurisdictions: jurisdictionTables,
+  sources: sourceTables,
+  claims: claimTables,
+  recordTime: recordTimeTables,
 }
 
 function jurisdictionTables(db: Database.Database): JurisdictionTables {
@@ -101,12 +109,7 @@ export function versionData(record: ClaimRecord, data: string | null): ClaimData
   return data === null ? record.recorded : (JSON.parse(data) as ClaimData)
 }
 
-function claimTables(db: Database.Database): ClaimTables {
-  const standing = db.prepare<[string], ClaimRow & { retraction_position: number | null; data: string | null }>(
-    `SELECT c.*, v.data FROM rm_claims c
-     JOIN rm_claim_versions v ON v.claim_position = c.position AND v.to_position IS NULL
-     WHERE c.claim_id = ?`,
-  )
+function claimTables(db: Database.Database): ClaimTables & Settling {
   const insertClaim = db.prepare<[number, string, string, string, string, number, string, string, string]>(
     `INSERT INTO rm_claims (position, claim_id, type, jurisdiction_id, stream, revision, recorded_at, recorded_by, recorded)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -114,10 +117,6 @@ function claimTables(db: Database.Database): ClaimTables {
   const insertVersion = db.prepare<[number, number, string, number, string, number, string, number, string | null]>(
     `INSERT INTO rm_claim_versions (claim_position, from_position, to_position, jurisdiction_id, key, on_end, third_party, status, corrections, data)
      VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const insertEntry = db.prepare<[string, string, number, number, number, number, string, string, string, number]>(
-    `INSERT INTO rm_timeline (jurisdiction_id, dimension, key, claim_position, from_position, to_position, counted, value, on_date, source_id, policy)
-     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
   )
   const openVersion = db.prepare<
     [number],
@@ -129,10 +128,6 @@ function claimTables(db: Database.Database): ClaimTables {
   )
   const closeVersion = db.prepare<[number, number, number]>(
     'UPDATE rm_claim_versions SET to_position = ? WHERE claim_position = ? AND from_position = ?',
-  )
-  const closeEntry = db.prepare<[number, string, string, number, number, number]>(
-    `UPDATE rm_timeline SET to_position = ?
-     WHERE jurisdiction_id = ? AND dimension = ? AND key = ? AND claim_position = ? AND from_position = ?`,
   )
   const countCorrections = db
     .prepare<[number], number>('SELECT COUNT(*) FROM rm_claim_corrections WHERE claim_position = ?')
@@ -146,24 +141,17 @@ function claimTables(db: Database.Database): ClaimTables {
   const enact = db.prepare<[string, string, string]>(
     'INSERT OR IGNORE INTO rm_policies (jurisdiction_id, policy_id, event_id) VALUES (?, ?, ?)',
   )
-  const cite = db.prepare<[string, number, number]>(
-    'INSERT OR IGNORE INTO rm_source_claims (source_id, claim_position, from_position) VALUES (?, ?, ?)',
-  )
   const seeActor = db.prepare<[string, string, string | null]>(
     `INSERT INTO rm_actors (actor_id, name, office) VALUES (?, ?, ?)
      ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, office = coalesce(excluded.office, office)
        -- most claims name an actor as seen before: then no row is rewritten, no page dirtied
        WHERE name IS NOT excluded.name OR (excluded.office IS NOT NULL AND office IS NOT excluded.office)`,
   )
-  const actorClaim = db.prepare<[string, number, number]>(
-    'INSERT OR IGNORE INTO rm_actor_claims (actor_id, claim_position, from_position) VALUES (?, ?, ?)',
-  )
-
-  const changes = changeTables(db)
+  const rows = claimRows(db)
 
   return {
     claim(claimId): StandingClaim | undefined {
-      const row = standing.get(claimId)
+      const row = rows.standing(claimId)
       if (row === undefined) return undefined
       const record = claimRecordOf(row)
       return { record, data: versionData(record, row.data), retracted: row.retraction_position !== null }
@@ -195,21 +183,8 @@ function claimTables(db: Database.Database): ClaimTables {
         first ? 0 : countCorrections.get(claim.position)!,
         first ? null : JSON.stringify(data),
       )
-      for (const entry of entries) {
-        insertEntry.run(
-          entry.jurisdictionId,
-          entry.dimension,
-          entry.key,
-          entry.claimPosition,
-          from,
-          entry.counted ? 1 : 0,
-          entry.value,
-          entry.on,
-          entry.sourceId,
-          entry.policy ? 1 : 0,
-        )
-      }
-      for (const entry of entries) if (entry.counted) changes.refreshAround(entry.jurisdictionId, entry.dimension, entry.key, from)
+      for (const entry of entries) rows.open(entry, from)
+      for (const entry of entries) if (entry.counted) rows.changed(entry.jurisdictionId, entry.dimension, entry.key, from)
     },
     close(claimPosition, position) {
       const open = openVersion.get(claimPosition)
@@ -219,8 +194,8 @@ function claimTables(db: Database.Database): ClaimTables {
       const key = validTimeKey(data.on)
       const counted = open.third_party === 0 && open.status !== 'retracted'
       for (const { dimension } of data.stances) {
-        closeEntry.run(position, open.jurisdiction_id, dimension, key, claimPosition, open.from_position)
-        if (counted) changes.refreshAround(open.jurisdiction_id, dimension, key, position)
+        rows.close({ jurisdictionId: open.jurisdiction_id, dimension, key, claimPosition }, open.from_position, position)
+        if (counted) rows.changed(open.jurisdiction_id, dimension, key, position)
       }
     },
     correct(claimPosition, correction) {
@@ -230,97 +205,11 @@ function claimTables(db: Database.Database): ClaimTables {
       retract.run(retraction.position, JSON.stringify(retraction), claimPosition)
     },
     enact: (jurisdictionId, policyId, eventId) => void enact.run(jurisdictionId, policyId, eventId),
-    cite: (sourceId, claimPosition, at) => void cite.run(sourceId, claimPosition, at),
+    cite: (sourceId, claimPosition, at) => rows.cite(sourceId, claimPosition, at),
     seeActor(actor: Actor, claimPosition, at) {
       seeActor.run(actor.id, actor.name, actor.office ?? null)
-      actorClaim.run(actor.id, claimPosition, at)
+      rows.actorClaim(actor.id, claimPosition, at)
     },
-  }
-}
-
-interface ChangeRow {
-  key: number
-  claim_position: number
-  after: string
-  before: string
-  on_date: string
-  source_id: string
-  policy: number
-  from_position: number
-}
-
-/**
- * Keeps each timeline's changes (projections/changes.ts) as rows valid in record time. When a counted
- * entry comes to or leaves a day, that day's change and the next day's (whose "before" it may be) are
- * worked out again from the open entries, and a row that no longer holds is closed at the position
- * that ended it, its successor opened there.
- */
-function changeTables(db: Database.Database) {
-  const winner = db.prepare<[string, string, number, number], { key: number; claim_position: number; value: string; on_date: string; source_id: string; policy: number }>(
-    `SELECT key, claim_position, value, on_date, source_id, policy FROM rm_timeline
-     WHERE jurisdiction_id = ? AND dimension = ? AND key BETWEEN ? AND ? AND counted = 1 AND to_position IS NULL
-     ORDER BY key DESC, claim_position DESC LIMIT 1`,
-  )
-  const valueBefore = db
-    .prepare<[string, string, number], string>(
-      `SELECT value FROM rm_timeline
-       WHERE jurisdiction_id = ? AND dimension = ? AND key < ? AND counted = 1 AND to_position IS NULL
-       ORDER BY key DESC, claim_position DESC LIMIT 1`,
-    )
-    .pluck()
-  const nextKey = db
-    .prepare<[string, string, number], number>(
-      `SELECT key FROM rm_timeline
-       WHERE jurisdiction_id = ? AND dimension = ? AND key >= ? AND counted = 1 AND to_position IS NULL
-       ORDER BY key LIMIT 1`,
-    )
-    .pluck()
-  const openChange = db.prepare<[string, string, number], ChangeRow>(
-    `SELECT key, claim_position, after, before, on_date, source_id, policy, from_position FROM rm_changes
-     WHERE jurisdiction_id = ? AND dimension = ? AND day = ? AND to_position IS NULL`,
-  )
-  const closeChange = db.prepare<[number, string, string, number, number]>(
-    'UPDATE rm_changes SET to_position = ? WHERE jurisdiction_id = ? AND dimension = ? AND day = ? AND from_position = ?',
-  )
-  const dropChange = db.prepare<[string, string, number, number]>(
-    'DELETE FROM rm_changes WHERE jurisdiction_id = ? AND dimension = ? AND day = ? AND from_position = ?',
-  )
-  const insertChange = db.prepare<[string, string, number, number, number, number, string, string, string, string, number]>(
-    `INSERT INTO rm_changes (jurisdiction_id, dimension, day, from_position, to_position, key, claim_position, before, after, on_date, source_id, policy)
-     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-
-  const stored = (row: ChangeRow | undefined): ChangePoint | null =>
-    row === undefined
-      ? null
-      : { key: row.key, claimPosition: row.claim_position, value: row.after, before: row.before, on: row.on_date, sourceId: row.source_id, policy: row.policy === 1 }
-
-  function refresh(jurisdictionId: string, dimension: string, day: number, position: number): void {
-    const top = winner.get(jurisdictionId, dimension, day * 4, day * 4 + 3)
-    const won: ChangeWinner | undefined =
-      top === undefined
-        ? undefined
-        : { key: top.key, claimPosition: top.claim_position, value: top.value, on: top.on_date, sourceId: top.source_id, policy: top.policy === 1 }
-    const wanted = changeOn(won, valueBefore.get(jurisdictionId, dimension, day * 4))
-    const row = openChange.get(jurisdictionId, dimension, day)
-    if (sameChange(stored(row), wanted)) return
-    if (row !== undefined) {
-      // a row the same event opened was never visible at any position: it goes, rather than closing empty
-      if (row.from_position === position) dropChange.run(jurisdictionId, dimension, day, position)
-      else closeChange.run(position, jurisdictionId, dimension, day, row.from_position)
-    }
-    if (wanted !== null) {
-      insertChange.run(jurisdictionId, dimension, day, position, wanted.key, wanted.claimPosition, wanted.before, wanted.value, wanted.on, wanted.sourceId, wanted.policy ? 1 : 0)
-    }
-  }
-
-  return {
-    /** A counted entry of (jurisdiction, dimension) at `key` came or went at `position`. */
-    refreshAround(jurisdictionId: string, dimension: string, key: number, position: number): void {
-      const day = Math.floor(key / 4)
-      refresh(jurisdictionId, dimension, day, position)
-      const next = nextKey.get(jurisdictionId, dimension, (day + 1) * 4)
-      if (next !== undefined) refresh(jurisdictionId, dimension, Math.floor(next / 4), position)
-    },
+    settle: () => rows.settle(),
   }
 }

@@ -1,18 +1,8 @@
 import { deepStrictEqual } from 'node:assert/strict'
 import fc from 'fast-check'
 import t from 'tap'
-import {
-  changeTypes,
-  claimTypes,
-  comparePartialDates,
-  endOf,
-  startOf,
-  type Actor,
-  type ClaimType,
-  type RecordedEvent,
-  type Stance,
-} from '../../events/index.js'
-import { eventLog } from '../support/eventBuilders.js'
+import { comparePartialDates, endOf, startOf } from '../../events/index.js'
+import { ASKED, asOfDate, buildLedger, claimScript, JURISDICTIONS, partialDate, VALUES } from '../support/fuzz/claimScript.js'
 import {
   referenceClaims,
   referenceDesignations,
@@ -25,152 +15,8 @@ import { fold, foldInto } from './fixtures/ledger.js'
 
 const RUNS = 600
 
-const JURISDICTIONS = ['us-aa', 'us-bb', 'us-cc']
-const SOURCES = ['one', 'two', 'three']
-const VALUES: Record<string, readonly string[]> = {
-  detainer_hold: ['honor_all', 'decline_all'],
-  declared_status: ['sanctuary', 'welcoming'],
-  agreement_287g: ['active', 'none'],
-}
-/** The asserted dimensions plus one nobody asserts. */
-const ASKED = [...Object.keys(VALUES), 'release_notification']
-const ACTORS: readonly Actor[] = [
-  { id: 'mayor', name: 'Mayor' },
-  { id: 'chief', name: 'Chief', office: 'Police', role: 'official' },
-  { id: 'doj', name: 'DOJ', role: 'third-party' },
-  { id: 'paper', name: 'Paper', role: 'third-party' },
-]
-
-function lastDay(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate()
-}
-
-const pad = (n: number) => String(n).padStart(2, '0')
-
-/** Few distinct values, so equal starts, equal dates and period boundaries come up often. */
-const partialDate = fc
-  .tuple(
-    fc.constantFrom(2015, 2016),
-    fc.constantFrom('year', 'month', 'day'),
-    fc.constantFrom(1, 2, 12),
-    fc.constantFrom<number | 'last'>(1, 15, 'last'),
-  )
-  .map(([year, precision, month, day]) =>
-    precision === 'year'
-      ? String(year)
-      : precision === 'month'
-        ? `${year}-${pad(month)}`
-        : `${year}-${pad(month)}-${pad(day === 'last' ? lastDay(year, month) : day)}`,
-  )
-
-const asOfDate = fc
-  .tuple(
-    fc.constantFrom(2014, 2015, 2016, 2017),
-    fc.constantFrom(1, 2, 6, 12),
-    fc.constantFrom<number | 'last'>(1, 15, 'last'),
-  )
-  .map(
-    ([year, month, day]) =>
-      `${year}-${pad(month)}-${pad(day === 'last' ? lastDay(year, month) : day)}`,
-  )
-
-/** Values may be `unknown`; only policy changes keep it (see `build`). */
-const stances = fc
-  .tuple(
-    ...Object.entries(VALUES).map(([, values]) => fc.option(fc.constantFrom(...values, 'unknown'))),
-  )
-  .map((picked) =>
-    Object.keys(VALUES).flatMap((dimension, i) => {
-      const value = picked[i]
-      return value === null || value === undefined ? [] : [{ dimension, value }]
-    }),
-  )
-
-type Command =
-  | {
-      kind: 'claim'
-      j: number
-      type: ClaimType
-      actor: number
-      on: string
-      source: number
-      stances: Stance[]
-    }
-  | {
-      kind: 'correct'
-      target: number
-      on: string | null
-      stances: Stance[] | null
-      actor: number | null
-    }
-  | { kind: 'retract'; target: number }
-
-const command: fc.Arbitrary<Command> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('claim' as const),
-      j: fc.nat(JURISDICTIONS.length - 1),
-      type: fc.constantFrom(...claimTypes),
-      actor: fc.nat(ACTORS.length - 1),
-      on: partialDate,
-      source: fc.nat(SOURCES.length - 1),
-      stances,
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('correct' as const),
-      target: fc.nat(),
-      on: fc.option(partialDate),
-      stances: fc.option(stances),
-      actor: fc.option(fc.nat(ACTORS.length - 1)),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retract' as const), target: fc.nat() }) },
-)
-
-const script = fc.array(command, { maxLength: 30 })
-
-function build(commands: readonly Command[]): RecordedEvent[] {
-  const log = eventLog()
-  for (const jurisdictionId of JURISDICTIONS) log.jurisdiction(jurisdictionId)
-  for (const sourceId of SOURCES) log.source(sourceId)
-  const claims: RecordedEvent[] = []
-  for (const cmd of commands) {
-    if (cmd.kind === 'claim') {
-      const allowUnknown = changeTypes.includes(cmd.type)
-      claims.push(
-        log.claim({
-          type: cmd.type,
-          jurisdictionId: JURISDICTIONS[cmd.j]!,
-          actor: ACTORS[cmd.actor]!,
-          on: cmd.on,
-          sourceId: SOURCES[cmd.source]!,
-          stances: cmd.stances.filter((stance) => allowUnknown || stance.value !== 'unknown'),
-        }),
-      )
-      continue
-    }
-    const target = claims[cmd.target % Math.max(claims.length, 1)]
-    if (target === undefined) continue
-    if (cmd.kind === 'retract') {
-      log.retract(target)
-      continue
-    }
-    log.correct(target, {
-      ...(cmd.on !== null && { on: cmd.on }),
-      ...(cmd.stances !== null && { stances: cmd.stances }),
-      ...(cmd.actor !== null && { actor: ACTORS[cmd.actor]! }),
-      ...(cmd.on === null && cmd.stances === null && cmd.actor === null && { summary: 'reworded' }),
-    })
-  }
-  return log.events
-}
-
 const scenario = fc.record({
-  events: script.map(build),
+  events: claimScript().map(buildLedger),
   asOfs: fc.array(asOfDate, { minLength: 1, maxLength: 3 }),
   knownAtSeed: fc.nat(),
 })
