@@ -42,6 +42,8 @@ export interface CaptureResult {
   inProcess: { seconds: number; eventsPerSecond: number; requestsPerSecond: number }
   /** The ledger connection's page cache (PRAGMA cache_size), applied to the replay too. */
   cacheSize: number
+  /** The ledger's WAL checkpoint mark, pages: the replay checkpoints as often. */
+  walAutocheckpoint: number
 }
 
 type Run = (this: Database.Statement, ...args: unknown[]) => Database.RunResult
@@ -111,6 +113,7 @@ export async function captureWrites(storePath: string, target: AppendTarget, eve
     proto.run = original
   }
   const cacheSize = Number(db.pragma('cache_size', { simple: true }))
+  const walAutocheckpoint = Number(db.pragma('wal_autocheckpoint', { simple: true }))
   await ledger.close()
   const events = requests * eventsPerRequest
   const writes = transactions.reduce((sum, writes) => sum + writes.length, 0)
@@ -124,6 +127,7 @@ export async function captureWrites(storePath: string, target: AppendTarget, eve
     writesPerEvent: writes / events,
     inProcess: { seconds, eventsPerSecond: events / seconds, requestsPerSecond: requests / seconds },
     cacheSize,
+    walAutocheckpoint,
   }
 }
 
@@ -149,6 +153,7 @@ export function replayWrites(storePath: string, capture: CaptureResult, slice: {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
     db.pragma(`cache_size = ${capture.cacheSize}`)
+    db.pragma(`wal_autocheckpoint = ${capture.walAutocheckpoint}`)
     if (db.pragma('journal_mode', { simple: true }) !== 'wal' || Number(db.pragma('synchronous', { simple: true })) !== 2) {
       throw new Error('raw baseline: could not set WAL with synchronous=FULL')
     }

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3'
 import { existsSync, rmSync, statSync } from 'node:fs'
+import { WAL_AUTOCHECKPOINT_PAGES } from '../src/stores/sqlite/ledgerFile.js'
 import type { RawRow } from './appends.js'
 
 export interface RawAppendResult {
@@ -20,13 +21,15 @@ export interface RawAppendResult {
 /**
  * Inserts rows into the store's `events` table only (random UUID ids), `eventsPerTransaction` per
  * transaction, for about `seconds`, with the service's durability (WAL, synchronous=FULL: every commit
- * is fsynced). With one a transaction: how many durable commits a second this disk allows.
+ * is fsynced) and its WAL checkpoint mark. With one a transaction: how many durable commits a second
+ * this disk allows.
  */
 export function rawAppend(storePath: string, nextRow: () => RawRow, eventsPerTransaction: number, seconds: number): RawAppendResult {
   const db = new Database(storePath)
   try {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
     if (db.pragma('journal_mode', { simple: true }) !== 'wal' || Number(db.pragma('synchronous', { simple: true })) !== 2) {
       throw new Error('raw baseline: could not set WAL with synchronous=FULL')
     }

@@ -21,6 +21,16 @@ export const FILE_VERSION = 1
 /** The page cache of a connection, KiB. */
 const CACHE_KIB = 64 * 1024
 
+/**
+ * Pages the WAL holds before the commit that passes the mark copies them into the file (SQLite's
+ * default is 1 000). At 1M events a group commit dirties a few hundred pages of the read models'
+ * indexes, so the default made every few commits a checkpoint that wrote the same hot pages again; at
+ * 10 000 (a WAL of about 40 MiB, reused, not grown) single-event writes at 1M went from 1 121–1 204
+ * to 1 711–1 784 writes/s, alternating in one sitting. What makes a commit durable is unchanged: the
+ * WAL is fsynced at every commit (synchronous=FULL), and a crash replays it on the next open.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000
+
 const logSchema = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY,
@@ -83,6 +93,7 @@ export function openLedgerFile(options: LedgerFileOptions): Database.Database {
     if (!readonly) {
       if (fresh) db.pragma('journal_mode = WAL')
       db.pragma('synchronous = FULL')
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
       if (fresh) upgradeLedgerFile(db)
     }
     if (!inMemory) {

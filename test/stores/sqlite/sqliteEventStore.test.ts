@@ -1,6 +1,6 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { durabilityProblem, durabilitySettings } from '../../../src/stores/sqlite/ledgerFile.js'
+import { durabilityProblem, durabilitySettings, WAL_AUTOCHECKPOINT_PAGES } from '../../../src/stores/sqlite/ledgerFile.js'
 import { openSqliteEventStore } from '../../../src/stores/sqlite/sqliteEventStore.js'
 import { eventFor, eventStoreContract, freshStream } from '../../support/eventStoreContract.js'
 
@@ -25,6 +25,11 @@ t.test('a file store runs in WAL with synchronous=FULL, so an acknowledged write
   const store = openSqliteEventStore({ path: join(t.testdir(), 'ledger.sqlite') })
   t.teardown(() => store.close())
   t.same(durabilitySettings(store.db), { journalMode: 'wal', synchronous: 2 })
+  t.equal(
+    store.db.pragma('wal_autocheckpoint', { simple: true }),
+    WAL_AUTOCHECKPOINT_PAGES,
+    'the WAL is copied into the file every 10 000 pages, not every 1 000',
+  )
 })
 
 t.test('settings that could lose an acknowledged write are named', async (t) => {
