@@ -25,7 +25,7 @@ const CACHE_KIB = 64 * 1024
  * Pages the WAL holds before the commit that passes the mark copies them into the file (SQLite's
  * default is 1 000). At 1M events a group commit dirties a few hundred pages of the read models'
  * indexes, so the default made every few commits a checkpoint that wrote the same hot pages again; at
- * 10 000 (a WAL of about 40 MiB, reused, not grown) single-event writes at 1M went from 1 121–1 204
+ * 10 000 (a WAL of about 40 MiB, written again from its start after each checkpoint) single-event writes at 1M went from 1 121–1 204
  * to 1 711–1 784 writes/s, alternating in one sitting. What makes a commit durable is unchanged: the
  * WAL is fsynced at every commit (synchronous=FULL), and a crash replays it on the next open.
  */
